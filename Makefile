@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-LINTED := optlib tests chapters benchmarks
+LINTED := optlib tests chapters benchmarks _ext
 
 .PHONY: help install book test lab lint bench clean
 

@@ -21,4 +21,6 @@ def test_notebook_has_no_outputs(path):
         for i, cell in enumerate(cells)
         if cell["cell_type"] == "code" and (cell.get("outputs") or cell.get("execution_count"))
     ]
-    assert not dirty, f"{path.name}: cells {dirty} have stored outputs; clear them before committing"
+    assert not dirty, (
+        f"{path.name}: cells {dirty} have stored outputs; clear them before committing"
+    )

@@ -1,0 +1,515 @@
+r"""Three small models in NumPy, each a loss and its gradient on one flat parameter vector.
+
+An optimizer sees a model as a function of one vector :math:`\theta`: the models below pack
+their weights and biases into a single 1-D float64 array and unpack them as *views* (no copy).
+Every model has the same methods:
+
+``n_params``, ``init_params(rng)``, ``loss(params, X, y)``, ``loss_and_grad(params, X, y)``,
+``grad(params, X, y)``, ``predict(params, X)``, ``score(params, X, y)`` and, for classifiers,
+``predict_proba(params, X)``.
+
+The losses are means over the batch, so the gradient of a mini-batch is an unbiased estimate of
+the gradient over the whole data set when the batch is drawn at random (chapter 2).
+
+:func:`gradient_check` compares an analytic gradient with central differences,
+
+.. math::
+
+    \frac{\partial L}{\partial \theta_i} \approx
+    \frac{L(\theta + \varepsilon e_i) - L(\theta - \varepsilon e_i)}{2 \varepsilon},
+
+whose error is :math:`O(\varepsilon^2)`; the tests run it on every model.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = ["LinearRegression", "MLP", "Model", "SoftmaxRegression", "gradient_check"]
+
+
+def _as_rng(rng) -> np.random.Generator:
+    """``rng`` as a Generator: a Generator is used as is, an int or None seeds a new one."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
+        return np.random.default_rng(rng)
+    raise TypeError(f"rng must be a numpy Generator, an int seed or None; got {rng!r}")
+
+
+def _positive_int(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}")
+    return int(value)
+
+
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise log-softmax, stable for large logits (the max is subtracted first)."""
+    z = z - z.max(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
+class Model:
+    """The shared plumbing: parameter layout, input checks, ``grad`` and ``score``.
+
+    Subclasses set ``shapes`` (the list of parameter array shapes, packed in that order into
+    the flat vector), ``task`` (``"classification"`` or ``"regression"``) and implement
+    ``loss_and_grad`` and ``_forward``.
+    """
+
+    task: str = "regression"
+    shapes: list[tuple[int, ...]]
+    n_features: int
+
+    @property
+    def n_params(self) -> int:
+        """Length of the flat parameter vector."""
+        return int(sum(np.prod(s) for s in self.shapes))
+
+    def unpack(self, params: np.ndarray) -> list[np.ndarray]:
+        """Views into ``params``, one array per entry of ``shapes`` (no copy)."""
+        params = self._check_params(params)
+        out, start = [], 0
+        for shape in self.shapes:
+            size = int(np.prod(shape))
+            out.append(params[start : start + size].reshape(shape))
+            start += size
+        return out
+
+    def init_params(self, rng=None) -> np.ndarray:
+        """A starting parameter vector (zeros for the linear models)."""
+        _as_rng(rng)
+        return np.zeros(self.n_params)
+
+    # ---- checks -------------------------------------------------------------------------
+
+    def _check_params(self, params) -> np.ndarray:
+        params = np.asarray(params, dtype=float)
+        if params.shape != (self.n_params,):
+            raise ValueError(
+                f"params must be a flat vector of length {self.n_params} for {self!r}; "
+                f"got shape {params.shape}"
+            )
+        return params
+
+    def _check_X(self, X) -> np.ndarray:
+        X = np.asarray(X)
+        if X.ndim != 2 or X.shape[1] != self.n_features:
+            raise ValueError(
+                f"X must have shape (n_samples, {self.n_features}) for {self!r}; got {X.shape}"
+            )
+        if X.shape[0] == 0:
+            raise ValueError("X is empty: the loss of a batch needs at least one example")
+        return X
+
+    def _check_y(self, X: np.ndarray, y) -> np.ndarray:
+        y = np.asarray(y)
+        if y.ndim == 0 or y.shape[0] != X.shape[0]:
+            got = y.shape[0] if y.ndim else "a scalar"
+            raise ValueError(
+                f"X and y must have the same number of examples; got {X.shape[0]} and {got}"
+            )
+        return y
+
+    # ---- shared API ---------------------------------------------------------------------
+
+    def loss(self, params, X, y) -> float:
+        """The mean loss over the batch ``(X, y)``."""
+        return self.loss_and_grad(params, X, y)[0]
+
+    def grad(self, params, X, y) -> np.ndarray:
+        """The gradient of :meth:`loss` with respect to ``params`` (a flat vector)."""
+        return self.loss_and_grad(params, X, y)[1]
+
+    def loss_and_grad(self, params, X, y) -> tuple[float, np.ndarray]:  # pragma: no cover
+        raise NotImplementedError
+
+    def score(self, params, X, y) -> float:
+        """Accuracy for a classifier, minus the mean squared error for a regressor.
+
+        Higher is better for both, as in scikit-learn's convention for scorers.
+        """
+        X = self._check_X(X)
+        y = self._check_y(X, y)
+        pred = self.predict(params, X)
+        if self.task == "classification":
+            return float(np.mean(pred == y))
+        return -float(np.mean((pred - y) ** 2))
+
+
+class LinearRegression(Model):
+    r"""Linear regression with the squared loss.
+
+    .. math::
+
+        L(w, b) = \frac{1}{2n} \sum_{i=1}^n (x_i^\top w + b - y_i)^2 + \frac{\lambda}{2}\|w\|^2,
+        \qquad \nabla_w L = \frac{1}{n} X^\top r + \lambda w, \quad \nabla_b L = \frac{1}{n}
+        \sum_i r_i,
+
+    with residuals :math:`r = Xw + b - y`. Parameters are packed as ``[w (n_features), b]``.
+
+    Parameters
+    ----------
+    n_features : int
+        Number of input features.
+    l2 : float, default 0.0
+        Ridge penalty :math:`\lambda` on the weights (not the bias).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> model = LinearRegression(2)
+    >>> X, y = np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([1.0, 3.0])
+    >>> loss, g = model.loss_and_grad(np.zeros(3), X, y)
+    >>> float(loss), g.tolist()
+    (2.5, [-0.5, -1.5, -2.0])
+    """
+
+    task = "regression"
+
+    def __init__(self, n_features: int, l2: float = 0.0):
+        self.n_features = _positive_int("n_features", n_features)
+        if not (np.isfinite(l2) and l2 >= 0):
+            raise ValueError(f"l2 must be a finite number >= 0; got {l2!r}")
+        self.l2 = float(l2)
+        self.shapes = [(self.n_features,), (1,)]
+
+    def __repr__(self) -> str:
+        return f"LinearRegression(n_features={self.n_features}, l2={self.l2})"
+
+    def _forward(self, params, X):
+        w, b = self.unpack(params)
+        return X @ w + b[0]
+
+    def predict(self, params, X) -> np.ndarray:
+        """The predicted values :math:`Xw + b`."""
+        return self._forward(params, self._check_X(X))
+
+    def loss_and_grad(self, params, X, y) -> tuple[float, np.ndarray]:
+        X = self._check_X(X)
+        y = self._check_y(X, y)
+        w, b = self.unpack(params)
+        n = X.shape[0]
+        r = X @ w + b[0] - y
+        loss = 0.5 * float(r @ r) / n + 0.5 * self.l2 * float(w @ w)
+        grad = np.empty(self.n_params)
+        grad[:-1] = (r @ X) / n + self.l2 * w
+        grad[-1] = r.sum() / n
+        return loss, grad
+
+
+class SoftmaxRegression(Model):
+    r"""Multinomial logistic (softmax) regression with the mean cross-entropy loss.
+
+    .. math::
+
+        p_i = \mathrm{softmax}(W^\top x_i + b), \qquad
+        L = -\frac{1}{n}\sum_i \log p_{i, y_i} + \frac{\lambda}{2}\|W\|_F^2, \qquad
+        \nabla_W L = \frac{1}{n} X^\top (P - Y) + \lambda W,
+
+    with :math:`Y` the one-hot labels. Parameters are packed as ``[W (n_features, n_classes)
+    row-major, b (n_classes)]``.
+
+    Parameters
+    ----------
+    n_features : int
+        Number of input features.
+    n_classes : int
+        Number of classes (at least 2); labels are the integers ``0 .. n_classes - 1``.
+    l2 : float, default 0.0
+        Penalty :math:`\lambda` on the weights (not the biases).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> model = SoftmaxRegression(n_features=4, n_classes=3)
+    >>> params = model.init_params(np.random.default_rng(0))
+    >>> X, y = np.ones((5, 4)), np.array([0, 1, 2, 1, 0])
+    >>> bool(np.isclose(model.loss(params, X, y), np.log(3)))   # uniform at zero weights
+    True
+    """
+
+    task = "classification"
+
+    def __init__(self, n_features: int, n_classes: int, l2: float = 0.0):
+        self.n_features = _positive_int("n_features", n_features)
+        self.n_classes = _positive_int("n_classes", n_classes)
+        if self.n_classes < 2:
+            raise ValueError(f"n_classes must be at least 2; got {n_classes!r}")
+        if not (np.isfinite(l2) and l2 >= 0):
+            raise ValueError(f"l2 must be a finite number >= 0; got {l2!r}")
+        self.l2 = float(l2)
+        self.shapes = [(self.n_features, self.n_classes), (self.n_classes,)]
+
+    def __repr__(self) -> str:
+        return (
+            f"SoftmaxRegression(n_features={self.n_features}, n_classes={self.n_classes}, "
+            f"l2={self.l2})"
+        )
+
+    def _forward(self, params, X):
+        W, b = self.unpack(params)
+        return X @ W + b
+
+    def predict_proba(self, params, X) -> np.ndarray:
+        """Class probabilities, shape ``(n_samples, n_classes)``."""
+        return np.exp(_log_softmax(self._forward(params, self._check_X(X))))
+
+    def predict(self, params, X) -> np.ndarray:
+        """The most probable class of each example."""
+        return np.argmax(self._forward(params, self._check_X(X)), axis=1)
+
+    def loss_and_grad(self, params, X, y) -> tuple[float, np.ndarray]:
+        X = self._check_X(X)
+        y = _check_labels(self._check_y(X, y), self.n_classes)
+        W, _ = self.unpack(params)
+        n = X.shape[0]
+        logp = _log_softmax(self._forward(params, X))
+        loss = -float(logp[np.arange(n), y].mean()) + 0.5 * self.l2 * float(np.sum(W * W))
+        delta = np.exp(logp)  # P - Y, divided by n
+        delta[np.arange(n), y] -= 1.0
+        delta /= n
+        grad = np.empty(self.n_params)
+        grad[: W.size] = (X.T @ delta + self.l2 * W).ravel()
+        grad[W.size :] = delta.sum(axis=0)
+        return loss, grad
+
+
+def _check_labels(y: np.ndarray, n_classes: int) -> np.ndarray:
+    if y.ndim != 1:
+        raise ValueError(f"y must be a 1-D array of integer labels; got shape {y.shape}")
+    if not np.issubdtype(y.dtype, np.integer):
+        if not np.all(np.mod(y, 1) == 0):
+            raise ValueError(f"y must hold integer class labels; got dtype {y.dtype}")
+        y = y.astype(np.intp)
+    lo, hi = y.min(), y.max()
+    if lo < 0 or hi >= n_classes:
+        raise ValueError(f"labels must lie in 0 .. {n_classes - 1}; got values from {lo} to {hi}")
+    return y
+
+
+_ACTIVATIONS = ("relu", "tanh")
+
+
+class MLP(Model):
+    r"""A multi-layer perceptron with ReLU or tanh hidden layers.
+
+    For layers :math:`l = 1 .. L` with :math:`h_0 = x`,
+
+    .. math::
+
+        z_l = h_{l-1} W_l + b_l, \qquad h_l = \sigma(z_l) \ (l < L), \qquad
+        \text{output } z_L,
+
+    and backpropagation runs the chain rule from the output back,
+    :math:`\delta_L = \partial L / \partial z_L`, :math:`\nabla W_l = h_{l-1}^\top \delta_l`,
+    :math:`\nabla b_l = \sum \delta_l`, :math:`\delta_{l-1} = (\delta_l W_l^\top) \odot
+    \sigma'(z_{l-1})`. The output loss is the mean cross-entropy of the softmax (classification)
+    or half the mean squared error (regression), as in :class:`SoftmaxRegression` and
+    :class:`LinearRegression`.
+
+    Parameters
+    ----------
+    n_features : int
+        Number of input features.
+    hidden : tuple of int, default (32,)
+        Widths of the hidden layers (may be empty: then the model is linear).
+    n_outputs : int, optional
+        Number of classes (classification, required, at least 2) or of regression targets
+        (default 1; with one target ``y`` is 1-D).
+    activation : {"relu", "tanh"}, default "relu"
+    task : {"classification", "regression"}, default "classification"
+    l2 : float, default 0.0
+        Penalty on all weight matrices (not biases).
+
+    Notes
+    -----
+    :meth:`init_params` uses He initialisation for ReLU (:math:`\mathcal N(0, 2/\text{fan-in})`,
+    He et al. 2015) and Glorot/Xavier for tanh (:math:`\mathcal N(0, 1/\text{fan-in})`, Glorot
+    and Bengio 2010); biases start at zero.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> mlp = MLP(n_features=4, hidden=(8,), n_outputs=3)
+    >>> mlp.n_params        # 4*8 + 8 + 8*3 + 3
+    67
+    >>> params = mlp.init_params(np.random.default_rng(0))
+    >>> rng = np.random.default_rng(1)
+    >>> X, y = rng.normal(size=(6, 4)), np.array([0, 1, 2, 0, 1, 2])
+    >>> bool(gradient_check(mlp, params, X, y) < 1e-6)
+    True
+    """
+
+    def __init__(
+        self,
+        n_features: int,
+        hidden=(32,),
+        n_outputs: int | None = None,
+        activation: str = "relu",
+        task: str = "classification",
+        l2: float = 0.0,
+    ):
+        self.n_features = _positive_int("n_features", n_features)
+        if isinstance(hidden, numbers.Integral):
+            hidden = (hidden,)
+        self.hidden = tuple(_positive_int("hidden width", h) for h in hidden)
+        if task not in ("classification", "regression"):
+            raise ValueError(f"task must be 'classification' or 'regression'; got {task!r}")
+        self.task = task
+        if n_outputs is None:
+            if task == "classification":
+                raise ValueError("n_outputs (the number of classes) is required for classification")
+            n_outputs = 1
+        self.n_outputs = _positive_int("n_outputs", n_outputs)
+        if task == "classification" and self.n_outputs < 2:
+            raise ValueError(f"n_outputs must be at least 2 classes; got {n_outputs!r}")
+        if activation not in _ACTIVATIONS:
+            raise ValueError(f"activation must be one of {_ACTIVATIONS}; got {activation!r}")
+        self.activation = activation
+        if not (np.isfinite(l2) and l2 >= 0):
+            raise ValueError(f"l2 must be a finite number >= 0; got {l2!r}")
+        self.l2 = float(l2)
+        sizes = (self.n_features, *self.hidden, self.n_outputs)
+        self.shapes = []
+        for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+            self.shapes += [(fan_in, fan_out), (fan_out,)]
+
+    def __repr__(self) -> str:
+        return (
+            f"MLP(n_features={self.n_features}, hidden={self.hidden}, n_outputs={self.n_outputs}, "
+            f"activation={self.activation!r}, task={self.task!r}, l2={self.l2})"
+        )
+
+    def init_params(self, rng=None) -> np.ndarray:
+        rng = _as_rng(rng)
+        gain = 2.0 if self.activation == "relu" else 1.0
+        params = np.zeros(self.n_params)
+        layers = self.unpack(params)
+        for W in layers[0::2]:
+            W[...] = rng.normal(0.0, np.sqrt(gain / W.shape[0]), size=W.shape)
+        return params
+
+    def _act(self, z):
+        return np.maximum(z, 0.0) if self.activation == "relu" else np.tanh(z)
+
+    def _forward(self, params, X, keep: bool = False):
+        layers = self.unpack(params)
+        h, hs = X, [X]
+        n_layers = len(layers) // 2
+        for i in range(n_layers):
+            z = h @ layers[2 * i] + layers[2 * i + 1]
+            h = self._act(z) if i < n_layers - 1 else z
+            hs.append(h)
+        return (h, hs) if keep else h
+
+    def predict_proba(self, params, X) -> np.ndarray:
+        """Class probabilities (classification only), shape ``(n_samples, n_outputs)``."""
+        if self.task != "classification":
+            raise AttributeError("predict_proba is defined for task='classification' only")
+        return np.exp(_log_softmax(self._forward(params, self._check_X(X))))
+
+    def predict(self, params, X) -> np.ndarray:
+        """Labels (classification) or values (regression; 1-D when ``n_outputs == 1``)."""
+        out = self._forward(params, self._check_X(X))
+        if self.task == "classification":
+            return np.argmax(out, axis=1)
+        return out[:, 0] if self.n_outputs == 1 else out
+
+    def _output_loss(self, out, y):
+        """Loss and its gradient with respect to the output ``out`` (the mean over rows)."""
+        n = out.shape[0]
+        if self.task == "classification":
+            y = _check_labels(y, self.n_outputs)
+            logp = _log_softmax(out)
+            delta = np.exp(logp)
+            delta[np.arange(n), y] -= 1.0
+            return -float(logp[np.arange(n), y].mean()), delta / n
+        y = y.reshape(n, -1) if self.n_outputs == 1 else y
+        if y.shape != out.shape:
+            raise ValueError(f"y must have shape {out.shape[1:] or '(n,)'} per row; got {y.shape}")
+        r = out - y
+        return 0.5 * float(np.sum(r * r)) / n, r / n
+
+    def loss_and_grad(self, params, X, y) -> tuple[float, np.ndarray]:
+        X = self._check_X(X)
+        y = self._check_y(X, y)
+        params = self._check_params(params)
+        out, hs = self._forward(params, X, keep=True)
+        loss, delta = self._output_loss(out, y)
+        layers = self.unpack(params)
+        grad = np.empty(self.n_params)
+        grads = self.unpack(grad)
+        n_layers = len(layers) // 2
+        for i in reversed(range(n_layers)):
+            W = layers[2 * i]
+            grads[2 * i][...] = hs[i].T @ delta + self.l2 * W
+            grads[2 * i + 1][...] = delta.sum(axis=0)
+            if i > 0:
+                delta = delta @ W.T
+                h = hs[i]
+                delta *= (h > 0) if self.activation == "relu" else (1.0 - h * h)
+        if self.l2:
+            loss += 0.5 * self.l2 * sum(float(np.sum(W * W)) for W in layers[0::2])
+        return loss, grad
+
+
+def gradient_check(model, params, X, y, eps: float = 1e-6) -> float:
+    r"""The largest error of ``model``'s analytic gradient against central differences.
+
+    Each coordinate is perturbed by :math:`\pm\varepsilon` and the slope
+    :math:`(L(\theta + \varepsilon e_i) - L(\theta - \varepsilon e_i)) / 2\varepsilon` compared
+    with the analytic :math:`g_i`. The result is
+
+    .. math::
+
+        \frac{\max_i |g_i - \hat g_i|}{\max(\max_i |g_i|, \max_i |\hat g_i|, 10^{-12})},
+
+    the worst coordinate's error relative to the scale of the gradient (so a coordinate whose
+    true gradient is zero, e.g. a dead ReLU unit, does not turn round-off into a huge ratio).
+    A correct gradient gives about ``1e-8`` or less in float64; a wrong one gives ``1e-2`` or
+    more.
+
+    Parameters
+    ----------
+    model : object
+        Anything with ``loss(params, X, y)`` and ``loss_and_grad(params, X, y)``.
+    params : array_like, 1-D
+        Where to check (not modified).
+    X, y : array_like
+        The batch. Use float64 data: float32 round-off swamps the differences.
+    eps : float, default 1e-6
+        The step of the central differences.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X, y = rng.normal(size=(8, 3)), rng.normal(size=8)
+    >>> bool(gradient_check(LinearRegression(3), rng.normal(size=4), X, y) < 1e-8)
+    True
+    """
+    if not (np.isfinite(eps) and eps > 0):
+        raise ValueError(f"eps must be a positive finite number; got {eps!r}")
+    theta = np.array(params, dtype=float)  # a private copy, perturbed in place
+    if theta.ndim != 1:
+        raise ValueError(f"params must be a flat vector; got shape {theta.shape}")
+    _, g = model.loss_and_grad(theta.copy(), X, y)
+    g = np.asarray(g, dtype=float)
+    numeric = np.empty_like(theta)
+    for i in range(theta.size):
+        old = theta[i]
+        theta[i] = old + eps
+        up = model.loss(theta, X, y)
+        theta[i] = old - eps
+        down = model.loss(theta, X, y)
+        theta[i] = old
+        numeric[i] = (up - down) / (2 * eps)
+    scale = max(np.max(np.abs(g)), np.max(np.abs(numeric)), 1e-12)
+    return float(np.max(np.abs(g - numeric)) / scale)

@@ -1,0 +1,89 @@
+"""The book's figures: loss surfaces with optimizer paths, and loss curves.
+
+Every function draws on ``ax`` when given (or on a new figure's axes otherwise) and returns what
+it drew, so a chapter can style or update it (``line.set_data``) without redrawing the rest.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["contour", "loss_gap", "plot_loss", "plot_path"]
+
+
+def _axes(ax):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots()
+    return ax
+
+
+def contour(objective, ax=None, *, window=None, levels: int = 25, resolution: int = 200):
+    """Log-spaced contour lines of a 2-D objective over its ``window``, and its minimiser.
+
+    Log-spaced levels show both the floor of a valley and its walls, which evenly spaced levels
+    of a function like Rosenbrock's (from 0 to thousands) cannot.
+
+    Returns the :class:`~matplotlib.contour.QuadContourSet`.
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from optlib.objectives import Rosenbrock
+    >>> cs = contour(Rosenbrock())
+    >>> cs.axes.get_xlim()
+    (np.float64(-2.0), np.float64(2.0))
+    """
+    ax = _axes(ax)
+    (x0, x1), (y0, y1) = window if window is not None else objective.window
+    X, Y = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    Z = np.asarray(objective.value(np.stack([X, Y])), dtype=float)
+    low = getattr(objective, "min_value", None)
+    if low is None:  # unbounded below (a saddle): evenly spaced levels
+        cs = ax.contour(X, Y, Z, levels=levels, cmap="viridis", linewidths=0.8)
+    else:
+        gap = Z - low
+        top = float(np.max(gap))
+        bottom = max(float(np.min(gap[gap > 0])) if np.any(gap > 0) else 1e-3, top * 1e-6)
+        cs = ax.contour(
+            X, Y, gap, levels=np.geomspace(bottom, top, levels), cmap="viridis", linewidths=0.8
+        )
+    minimizer = getattr(objective, "minimizer", None)
+    if minimizer is not None:
+        ax.plot(*np.asarray(minimizer)[:2], marker="*", color="black", markersize=10, ls="")
+    ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="$x_1$", ylabel="$x_2$")
+    return cs
+
+
+def plot_path(path, ax=None, *, label=None, color=None, **kwargs):
+    """The iterates of a :class:`~optlib.train.Path` (or an ``(n, 2)`` array) as a line with
+    dots, its start marked. Returns the :class:`~matplotlib.lines.Line2D`."""
+    ax = _axes(ax)
+    points = np.asarray(getattr(path, "points", path), dtype=float)
+    style = dict(marker="o", markersize=2.5, linewidth=1.2) | kwargs
+    (line,) = ax.plot(points[:, 0], points[:, 1], label=label, color=color, **style)
+    ax.plot(*points[0, :2], marker="s", color=line.get_color(), markersize=5, ls="")
+    return line
+
+
+def loss_gap(path, objective=None) -> np.ndarray:
+    """Losses of ``path`` minus the objective's ``min_value`` when it is known (so a log scale
+    shows the convergence), floored at 1e-300 to stay plottable."""
+    losses = np.asarray(getattr(path, "losses", path), dtype=float)
+    low = getattr(objective, "min_value", None) if objective is not None else None
+    if low is None:
+        return losses
+    return np.maximum(losses - low, 1e-300)
+
+
+def plot_loss(path, ax=None, *, objective=None, label=None, **kwargs):
+    r"""Loss against step (the gap :math:`f(x_t) - f^*` on a log scale when ``objective`` has
+    a known ``min_value``). Returns the :class:`~matplotlib.lines.Line2D`."""
+    ax = _axes(ax)
+    gap = loss_gap(path, objective)
+    (line,) = ax.plot(np.arange(len(gap)), gap, label=label, **kwargs)
+    known = objective is not None and getattr(objective, "min_value", None) is not None
+    if known:
+        ax.set_yscale("log")
+    ax.set(xlabel="step", ylabel="$f(x_t) - f^*$" if known else "$f(x_t)$")
+    return line

@@ -1,0 +1,377 @@
+"""Sliders over an optimizer's hyperparameters: live in Jupyter, still responsive in the book.
+
+One call, two faces of one figure (a path over the loss surface, beside the loss curve)::
+
+    from optlib import Momentum, Quadratic
+    from optlib.widgets import explore
+
+    explore(
+        Quadratic([1.0, 20.0]), Momentum, x0=[-1.8, 1.2], steps=60,
+        sliders={
+            "learning_rate": np.geomspace(0.005, 0.1, 16),
+            "momentum": np.linspace(0, 0.95, 12),
+        },
+    )
+
+For authors: make this the last expression of a cell, nothing else. The object it returns
+carries both representations in one output (``_repr_mimebundle_``):
+
+* ``application/vnd.jupyter.widget-view+json``: ipywidgets sliders (ipywidgets is imported
+  lazily). Moving one re-runs the optimizer and redraws the existing figure in place (the
+  artists are updated with ``set_data`` and only the figure's pixels are sent). Jupyter picks
+  this representation when a widget manager is there to show it.
+* ``text/html``: a precomputed sweep of one slider (the first, or those named in ``static=``)
+  with the others at their starting values: one PNG per value, swapped by an HTML range input
+  and six lines of script in the page, so it works without kernel or network (matplotlib's
+  ``to_jshtml`` would do the same but fetches its button icons from a CDN). The book's
+  ``_config.yml`` gives the widget view no priority in HTML (``nb_mime_priority_overrides``)
+  and loads no widget JavaScript (``nb_ipywidgets_js: {}``), so the book shows this face and
+  never a dead widget.
+
+No cell tags are needed. Keep a static sweep to about 16 frames: each frame is a PNG embedded
+in the page, and a page must stay under 3 MB (the browser test checks it).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import json
+import re
+import time
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+
+from optlib.plotting import contour, loss_gap
+from optlib.train import minimize
+
+__all__ = ["Explorer", "explore"]
+
+LOSS_FLOOR = 1e-10  # the loss panel's bottom: lower gaps count as converged
+LIVE_HINT = "Open this chapter in Jupyter (make lab) to move every slider live."
+
+# The static face: a range input that swaps precomputed frames. A few lines of script in the
+# page itself, so it needs no kernel, no network and no library.
+_SWEEP_SCRIPT = """<script>
+(function () {
+  var root = document.getElementById("%(id)s");
+  var frames = %(frames)s, labels = %(labels)s;
+  var input = root.querySelector("input"), image = root.querySelector("img");
+  var label = root.querySelector("output");
+  input.addEventListener("input", function () {
+    image.src = frames[input.value];
+    label.textContent = labels[input.value];
+  });
+})();
+</script>"""
+
+
+def _format(value) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def sweep_html(name: str, values: Sequence, pngs: Sequence[bytes], index: int) -> str:
+    """A slider over ``values`` that shows ``pngs[i]`` at position ``i``: static HTML."""
+    labels = [f"{name} = {_format(v)}" for v in values]
+    frames = [_data_uri(p) for p in pngs]
+    uid = "optlib-sweep-" + hashlib.sha1("".join(frames).encode()).hexdigest()[:12]
+    caption = (
+        f"Move the slider to sweep <code>{html.escape(name)}</code> over {len(values)} values "
+        f"({_format(values[0])} to {_format(values[-1])}), the other settings fixed. {LIVE_HINT}"
+    )
+    return (
+        f'<div class="optlib-sweep" id="{uid}" data-parameter="{html.escape(name)}">'
+        f'<p class="optlib-sweep-caption">{caption}</p>'
+        f'<input type="range" min="0" max="{len(values) - 1}" step="1" value="{index}" '
+        f'aria-label="{html.escape(name)}" style="width: 420px; vertical-align: middle;"> '
+        f"<output>{html.escape(labels[index])}</output><br>"
+        f'<img src="{frames[index]}" alt="{html.escape(labels[index])}" style="max-width: 100%;">'
+        + _SWEEP_SCRIPT % {"id": uid, "frames": json.dumps(frames), "labels": json.dumps(labels)}
+        + "</div>"
+    )
+
+
+class Explorer:
+    """The figure behind :func:`explore`: a path over the surface and the loss, per setting.
+
+    Attributes
+    ----------
+    values : dict
+        The current hyperparameters (the live sliders move them).
+    figure : matplotlib.figure.Figure
+        The one figure both faces draw; :meth:`update` changes it in place.
+    """
+
+    def __init__(
+        self,
+        objective,
+        optimizer: Callable,
+        x0,
+        steps: int,
+        sliders: Mapping[str, Sequence],
+        *,
+        start: Mapping | None = None,
+        static: Sequence[str] | str | None = None,
+        fixed: Mapping | None = None,
+        title: str | None = None,
+        dpi: int = 72,
+    ):
+        if not callable(optimizer):
+            raise TypeError(
+                f"optimizer must be a class or callable taking hyperparameters; got {optimizer!r}"
+            )
+        if not sliders:
+            raise ValueError("sliders must name at least one hyperparameter and its values")
+        self.sliders = {}
+        for name, grid in sliders.items():
+            grid = [v.item() if isinstance(v, np.generic) else v for v in grid]
+            if len(grid) < 2:
+                raise ValueError(f"sliders[{name!r}] needs at least two values; got {grid!r}")
+            self.sliders[name] = grid
+        start = dict(start or {})
+        unknown = set(start) - set(self.sliders)
+        if unknown:
+            raise ValueError(f"start names {sorted(unknown)} that are not sliders")
+        for name, value in start.items():
+            if value not in self.sliders[name]:
+                raise ValueError(
+                    f"start[{name!r}] = {value!r} is not one of the slider's values "
+                    f"{self.sliders[name]}"
+                )
+        self.values = {n: start.get(n, g[len(g) // 2]) for n, g in self.sliders.items()}
+        static = [static] if isinstance(static, str) else list(static or [next(iter(sliders))])
+        for name in static:
+            if name not in self.sliders:
+                raise ValueError(f"static={name!r} is not one of the sliders {list(self.sliders)}")
+        self.static_names = static
+        self.objective, self.make_optimizer = objective, optimizer
+        self.fixed = dict(fixed or {})
+        self.x0, self.steps, self.dpi = np.asarray(x0, dtype=float), steps, dpi
+        self.title = title or getattr(objective, "name", "")
+        for name, grid in self.sliders.items():  # a bad value fails here, not in a callback
+            for value in grid:
+                self.optimizer(**(self.values | {name: value}))
+        self._build_figure()
+        self.update()
+
+    # -- the figure ---------------------------------------------------------------------------
+
+    def optimizer(self, **values):
+        return self.make_optimizer(**self.fixed, **values)
+
+    def _build_figure(self):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure  # not pyplot: the figure is never shown twice
+
+        self.figure = fig = Figure(figsize=(9, 3.4), dpi=self.dpi, layout="constrained")
+        self.canvas = FigureCanvasAgg(fig)
+        self.ax_path, self.ax_loss = fig.subplots(1, 2, width_ratios=[1, 1.15])
+        contour(self.objective, self.ax_path, levels=20, resolution=150)
+        self.ax_path.plot(*self.x0[:2], "s", color="C3", markersize=5)
+        self.ax_path.set_title(self.title, fontsize=10)
+        f0 = float(self.objective.value(self.x0))
+        low = getattr(self.objective, "min_value", None)
+        # Fixed axes: only the lines move, so the reader compares settings at a glance, and
+        # a redraw touches the lines alone (blitting over a cached background).
+        if low is not None:
+            self.ax_loss.set_yscale("log")
+            self.ax_loss.set_ylim(LOSS_FLOOR, 10 * max(f0 - low, LOSS_FLOOR))
+        else:
+            self.ax_loss.set_ylim(f0 - 10 * abs(f0) - 1, f0 + abs(f0) + 1)
+        self.ax_loss.set(
+            xlabel="step",
+            ylabel="$f(x_t) - f^*$" if low is not None else "$f(x_t)$",
+            xlim=(0, self.steps),
+        )
+        self.ax_loss.grid(True, which="major", alpha=0.3)
+        self.ax_loss.set_title(" ", fontsize=10)  # room for the settings, drawn per frame
+        (self.path_line,) = self.ax_path.plot([], [], "o-", color="C3", markersize=2, lw=1.2)
+        (self.loss_line,) = self.ax_loss.plot([], [], color="C3", lw=1.5)
+        self.status = self.ax_loss.text(
+            0.98, 0.95, "", transform=self.ax_loss.transAxes, ha="right", va="top"
+        )
+        self.settings = self.ax_loss.text(
+            0.5, 1.02, "", transform=self.ax_loss.transAxes, ha="center", va="bottom"
+        )
+        self._moving = (self.path_line, self.loss_line, self.status, self.settings)
+        for artist in self._moving:
+            artist.set_animated(True)
+        self.canvas.draw()  # lays the figure out once, then freezes the layout
+        fig.set_layout_engine("none")
+        self._background = self.canvas.copy_from_bbox(fig.bbox)
+
+    def run(self, **values):
+        """The optimizer's :class:`~optlib.train.Path` for ``values`` (the others as they are)."""
+        with warnings.catch_warnings():  # a diverging run is shown, not warned about
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return minimize(
+                self.objective, self.optimizer(**(self.values | values)), self.x0, self.steps
+            )
+
+    def update(self, **values) -> float:
+        """Set hyperparameters, re-run and redraw the figure in place; returns the seconds."""
+        tick = time.perf_counter()
+        self.values.update(values)
+        path = self.run()
+        gap = loss_gap(path, self.objective)
+        self.path_line.set_data(path.points[:, 0], path.points[:, 1])
+        self.loss_line.set_data(np.arange(len(gap)), gap)
+        diverged = path.stopped_early or not float(gap[-1]) < float(gap[0])
+        self.status.set_text("diverges" if diverged else f"after {self.steps} steps: {gap[-1]:.1e}")
+        self.status.set_color("C3" if diverged else "black")
+        self.settings.set_text(", ".join(f"{n} = {_format(v)}" for n, v in self.values.items()))
+        self.path = path
+        self.canvas.restore_region(self._background)
+        for artist in self._moving:
+            self.figure.draw_artist(artist)
+        return time.perf_counter() - tick
+
+    def png(self) -> bytes:
+        """The figure as drawn by the last :meth:`update`, as PNG bytes."""
+        from PIL import Image
+
+        buffer = io.BytesIO()
+        pixels = Image.frombuffer(
+            "RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1
+        )
+        # A small palette keeps the frames of the book's sweeps light (the page budget is 3 MB).
+        pixels.convert("RGB").quantize(64).save(buffer, format="png", optimize=False)
+        return buffer.getvalue()
+
+    # -- the live face ------------------------------------------------------------------------
+
+    def live(self):
+        """The ipywidgets face: one slider per hyperparameter above the figure."""
+        import ipywidgets as w  # lazily: the library and the book work without a widget front-end
+
+        image = w.Image(value=self.png(), format="png")
+        controls = []
+        for name, grid in self.sliders.items():
+            slider = w.SelectionSlider(
+                options=[(_format(v), v) for v in grid],
+                value=self.values[name],
+                description=name,
+                continuous_update=True,
+                style={"description_width": "initial"},
+                layout=w.Layout(width="420px"),
+            )
+
+            def on_change(change, name=name):
+                self.update(**{name: change["new"]})
+                image.value = self.png()
+
+            slider.observe(on_change, names="value")
+            controls.append(slider)
+        return w.VBox([*controls, image])
+
+    # -- the static face ----------------------------------------------------------------------
+
+    def sweep(self, name: str) -> str:
+        """HTML of a precomputed sweep over ``sliders[name]``, scrubbed by a slider, offline."""
+        grid, saved = self.sliders[name], dict(self.values)
+        try:
+            pngs = []
+            for value in grid:
+                self.update(**{name: value})
+                pngs.append(self.png())
+        finally:
+            self.update(**saved)
+        return sweep_html(name, grid, pngs, grid.index(saved[name]))
+
+    def static(self) -> str:
+        """The HTML book's face: one sweep per name in ``static``."""
+        return "\n".join(self.sweep(name) for name in self.static_names)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/plain": f"<{type(self).__name__}: {', '.join(self.sliders)}>"}
+        bundle["text/html"] = self.static()
+        try:
+            widget = self.live()
+        except ImportError:  # no ipywidgets: the static face is all there is
+            return bundle
+        live = widget._repr_mimebundle_(include=include, exclude=exclude) or {}
+        live.pop("text/plain", None)
+        return bundle | live
+
+    def _repr_png_(self) -> bytes:  # a still for contexts with no HTML (e.g. a PDF)
+        return self.png()
+
+
+def explore(
+    objective,
+    optimizer: Callable,
+    x0,
+    steps: int = 100,
+    *,
+    sliders: Mapping[str, Sequence],
+    start: Mapping | None = None,
+    static: Sequence[str] | str | None = None,
+    fixed: Mapping | None = None,
+    title: str | None = None,
+) -> Explorer:
+    """Sliders over ``optimizer``'s hyperparameters on a 2-D ``objective``.
+
+    Parameters
+    ----------
+    objective : object
+        A 2-D objective of :mod:`optlib.objectives` (``value``, ``grad``, ``window``).
+    optimizer : callable
+        Builds an optimizer from keyword hyperparameters: a class such as ``Momentum``, or
+        ``functools.partial(RMSProp, centered=True)``.
+    x0 : array_like
+        The starting point.
+    steps : int, default 100
+        Steps per run.
+    sliders : dict of name -> sequence
+        The values each slider steps through (a log-spaced grid suits a learning rate).
+    start : dict, optional
+        Starting values (default: the middle of each grid).
+    static : str or list of str, optional
+        The sliders the book's static face sweeps (default: the first).
+    fixed : dict, optional
+        Further hyperparameters passed to ``optimizer`` unchanged.
+    title : str, optional
+        Title of the path panel (default: the objective's name).
+
+    Returns
+    -------
+    Explorer
+        Shown live in Jupyter and as a precomputed sweep in the HTML book (see the module
+        docstring).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from optlib import SGD, Quadratic
+    >>> ex = explore(Quadratic([1.0, 10.0]), SGD, x0=[1.5, 1.0], steps=30,
+    ...              sliders={"learning_rate": [0.05, 0.15, 0.21]})
+    >>> ex.values, ex.path.stopped_early
+    ({'learning_rate': 0.15}, False)
+    >>> ex.update(learning_rate=0.21) >= 0, bool(ex.path.loss > ex.path.losses[0])  # past 2 / L
+    (True, True)
+    """
+    return Explorer(
+        objective,
+        optimizer,
+        x0,
+        steps,
+        sliders,
+        start=start,
+        static=static,
+        fixed=fixed,
+        title=title,
+    )
+
+
+def frames_of(html_text: str) -> list[bytes]:
+    """The distinct PNG frames embedded in static HTML (for tests and size checks)."""
+    found = dict.fromkeys(re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", html_text))
+    return [base64.b64decode(f) for f in found]

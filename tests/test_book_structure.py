@@ -1,0 +1,34 @@
+"""The table of contents and the chapters folder agree, so no chapter is built but unlisted."""
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def toc_files():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    entries = [toc["root"]]
+    for chapter in toc.get("chapters", []):
+        entries.append(chapter["file"])
+        entries.extend(section["file"] for section in chapter.get("sections", []))
+    return entries
+
+
+def test_every_toc_entry_exists():
+    for entry in toc_files():
+        matches = list(ROOT.glob(entry + ".*"))
+        assert matches, f"_toc.yml lists {entry!r} but no {entry}.md or {entry}.ipynb exists"
+
+
+def test_every_notebook_is_in_the_toc():
+    listed = set(toc_files())
+    for notebook in sorted((ROOT / "chapters").glob("*.ipynb")):
+        entry = notebook.relative_to(ROOT).with_suffix("").as_posix()
+        assert entry in listed, f"{notebook.name} is not listed in _toc.yml"
+
+
+def test_chapters_are_numbered_in_order():
+    numbered = [e for e in toc_files() if Path(e).name[:2].isdigit()]
+    assert numbered == sorted(numbered), f"chapters out of order in _toc.yml: {numbered}"

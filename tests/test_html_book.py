@@ -1,0 +1,190 @@
+"""The built HTML book as a reader sees it, checked in headless Chromium.
+
+Every page of ``_toc.yml`` is opened from a local server and must load with no console error,
+no request outside the book, at least one figure on a chapter page, under 3 MB of its own
+(see ``PageVisit``), and static sliders that change their frame when moved (with the keyboard,
+as a reader would).
+
+The book is the one in ``_build/html`` (``make book``, which CI runs first); it is built here
+when missing. Chromium comes from Debian (``apt-get install chromium``): without it these tests
+skip with that hint, except under CI (``CI`` set), where they must run.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+MAX_PAGE_BYTES = 3 * 1024 * 1024
+MAX_SHARED_BYTES = 5 * 1024 * 1024  # loaded once per reader, then cached
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+
+
+def toc_pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    entries = [toc["root"]]
+    for chapter in toc.get("chapters", []):
+        entries.append(chapter["file"])
+        entries.extend(section["file"] for section in chapter.get("sections", []))
+    return entries
+
+
+def _missing_browser(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must run the browser checks (.ci/run installs chromium)")
+    pytest.skip(f"{reason}; install it with `apt-get install chromium` to run the browser checks")
+
+
+@pytest.fixture(scope="module")
+def book_url():
+    if not (HTML / "index.html").exists():
+        jupyter_book = Path(sys.executable).with_name("jupyter-book")
+        subprocess.run(
+            [str(jupyter_book), "build", "-W", "-n", "--keep-going", str(ROOT)], check=True
+        )
+    handler = functools.partial(Quiet, directory=str(HTML))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest's output for failures
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        _missing_browser(f"Chromium not found at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing_browser("playwright is not installed (pip install playwright)")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+class PageVisit:
+    """One page load in a fresh browser context (no cache): what the console said, what was
+    requested, and how many bytes came in.
+
+    ``bytes`` is the page's own weight: its HTML and everything it loads from outside
+    ``_static/``. The theme, its fonts and MathJax live in ``_static/``, are shared by every
+    page and cached after the first; they are counted apart, in ``shared_bytes``.
+    """
+
+    def __init__(self, browser, base_url: str, page_path: str):
+        self.base = urlparse(base_url)
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.bytes = self.shared_bytes = 0
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
+        self.page.on("response", self._on_response)
+        self.page.route("**/*", self._route)
+        self.page.goto(f"{base_url}/{page_path}.html", wait_until="load")
+        self.page.wait_for_load_state("networkidle")
+
+    def _on_console(self, message):
+        if message.type == "error":
+            self.errors.append(f"console: {message.text}")
+
+    def _on_response(self, response):
+        try:
+            size = len(response.body())
+        except Exception:  # a redirect or an aborted request has no body
+            return
+        if "/_static/" in urlparse(response.url).path:
+            self.shared_bytes += size
+        else:
+            self.bytes += size
+
+    def _route(self, route):
+        url = urlparse(route.request.url)
+        if url.scheme in ("data", "blob") or url.netloc == self.base.netloc:
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort()
+
+
+PAGES = toc_pages()
+
+
+@pytest.fixture(scope="module")
+def visits(browser, book_url):
+    opened = {}
+    yield lambda page_path: opened.setdefault(page_path, PageVisit(browser, book_url, page_path))
+    for visit in opened.values():
+        visit.context.close()
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_loads_cleanly(visits, page_path):
+    visit = visits(page_path)
+    assert not visit.errors, f"{page_path}: console errors: {visit.errors}"
+    assert not visit.outside, f"{page_path}: requests outside the book: {visit.outside}"
+    assert visit.bytes < MAX_PAGE_BYTES, f"{page_path}: {visit.bytes / 1e6:.2f} MB of its own"
+    assert visit.shared_bytes < MAX_SHARED_BYTES, (
+        f"{page_path}: {visit.shared_bytes / 1e6:.2f} MB of theme and MathJax"
+    )
+
+
+@pytest.mark.parametrize("page_path", [p for p in PAGES if Path(p).name[:2].isdigit()])
+def test_chapter_shows_figures(visits, page_path):
+    figures = visits(page_path).page.evaluate(
+        """() => [...document.querySelectorAll('.cell_output img, .cell_output svg')]
+                 .filter(e => e.getBoundingClientRect().width > 100).length"""
+    )
+    assert figures > 0, f"{page_path}: no figure in any cell output"
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_static_sliders_respond(visits, page_path):
+    page = visits(page_path).page
+    sweeps = page.locator(".optlib-sweep")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for i in range(sweeps.count()):
+        sweep = sweeps.nth(i)
+        image, slider = sweep.locator("img"), sweep.locator("input[type=range]")
+        sweep.scroll_into_view_if_needed()
+        before = image.get_attribute("src")
+        name = f"{Path(page_path).name}-sweep{i}"
+        sweep.screenshot(path=str(SCREENSHOTS / f"{name}-before.png"))
+        slider.focus()
+        at_start = slider.input_value() == slider.get_attribute("min")
+        page.keyboard.press("End" if at_start else "Home")  # a real key press fires "input"
+        after = image.get_attribute("src")
+        sweep.screenshot(path=str(SCREENSHOTS / f"{name}-after.png"))
+        assert after != before, f"{page_path}: slider {i} did not change its frame"
+        label = sweep.locator("output").inner_text()
+        assert "=" in label, f"{page_path}: slider {i} shows no value ({label!r})"
+
+
+def test_no_dead_widgets(visits):
+    for page_path in PAGES:
+        dead = visits(page_path).page.locator(".jupyter-widgets, script[type*=widget-view]")
+        assert dead.count() == 0, f"{page_path}: an ipywidgets widget with no kernel behind it"

@@ -1,0 +1,138 @@
+"""optlib.widgets: one figure, a live face (ipywidgets) and a static face (offline HTML)."""
+
+import sys
+
+import numpy as np
+import pytest
+
+from optlib import SGD, Momentum, Quadratic, Rosenbrock
+from optlib.widgets import LOSS_FLOOR, explore, frames_of, sweep_html
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+LEARNING_RATES = [0.02, 0.05, 0.1, 0.25]  # 2 / L = 0.2 for eigenvalues (1, 10): 0.25 diverges
+
+
+@pytest.fixture
+def explorer():
+    return explore(
+        Quadratic([1.0, 10.0]),
+        Momentum,
+        x0=[1.2, 1.0],
+        steps=40,
+        sliders={"learning_rate": LEARNING_RATES, "momentum": [0.0, 0.5, 0.9]},
+        start={"learning_rate": 0.05, "momentum": 0.0},
+    )
+
+
+def test_starts_at_the_given_values_and_runs(explorer):
+    assert explorer.values == {"learning_rate": 0.05, "momentum": 0.0}
+    assert len(explorer.path) == 41 and explorer.path.loss < 0.01 * explorer.path.losses[0]
+
+
+def test_update_redraws_the_same_figure_in_place(explorer):
+    figure, line = explorer.figure, explorer.path_line
+    before = line.get_xydata().copy()
+    explorer.update(momentum=0.9)
+    assert explorer.figure is figure and explorer.path_line is line
+    assert not np.array_equal(line.get_xydata(), before)
+    assert explorer.settings.get_text() == "learning_rate = 0.05, momentum = 0.9"
+
+
+def test_update_shows_divergence(explorer):
+    explorer.update(learning_rate=0.25, momentum=0.0)  # past 2 / L
+    assert explorer.status.get_text() == "diverges"
+    explorer.update(learning_rate=0.1)
+    assert explorer.status.get_text().startswith("after 40 steps")
+
+
+def test_static_face_is_one_offline_frame_per_value(explorer):
+    page = explorer.static()
+    frames = frames_of(page)
+    assert len(frames) == len(LEARNING_RATES)
+    assert all(f.startswith(b"\x89PNG") for f in frames)
+    assert "http://" not in page and "https://" not in page
+    assert 'value="1"' in page  # the slider starts at the starting value, 0.05
+    assert "learning_rate = 0.25" in page and "make lab" in page
+
+
+def test_static_face_leaves_the_live_state_alone(explorer):
+    before = explorer.path_line.get_xydata().copy()
+    explorer.static()
+    assert explorer.values == {"learning_rate": 0.05, "momentum": 0.0}
+    np.testing.assert_array_equal(explorer.path_line.get_xydata(), before)
+
+
+def test_static_names_choose_the_sweeps():
+    ex = explore(
+        Rosenbrock(),
+        Momentum,
+        x0=[-1.5, 2.0],
+        steps=30,
+        sliders={"learning_rate": [1e-4, 5e-4], "momentum": [0.5, 0.9]},
+        static=["learning_rate", "momentum"],
+    )
+    sweeps = ex.static().split('<div class="optlib-sweep"')[1:]
+    assert [s.split('data-parameter="')[1].split('"')[0] for s in sweeps] == [
+        "learning_rate",
+        "momentum",
+    ]
+    assert [len(frames_of(s)) for s in sweeps] == [2, 2]
+
+
+def test_bundle_has_both_faces(explorer):
+    pytest.importorskip("ipywidgets")
+    bundle = explorer._repr_mimebundle_()
+    assert {"text/plain", "text/html", WIDGET_VIEW} <= set(bundle)
+
+
+def test_without_ipywidgets_only_the_static_face(explorer, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import ipywidgets now fails
+    bundle = explorer._repr_mimebundle_()
+    assert "text/html" in bundle and WIDGET_VIEW not in bundle
+
+
+def test_live_slider_updates_the_image(explorer):
+    pytest.importorskip("ipywidgets")
+    box = explorer.live()
+    *sliders, image = box.children
+    before = bytes(image.value)
+    sliders[1].value = 0.9  # what moving the momentum slider does
+    assert explorer.values["momentum"] == 0.9
+    assert bytes(image.value) != before and bytes(image.value).startswith(b"\x89PNG")
+
+
+def test_loss_panel_is_fixed_so_frames_compare(explorer):
+    limits = explorer.ax_loss.get_ylim()
+    explorer.update(learning_rate=0.02)
+    assert explorer.ax_loss.get_ylim() == limits and limits[0] == LOSS_FLOOR
+
+
+def test_sweep_html_labels_each_frame():
+    page = sweep_html("alpha", [0.9, 0.99], [b"\x89PNG-a", b"\x89PNG-b"], index=1)
+    assert '"alpha = 0.9"' in page and '"alpha = 0.99"' in page
+    assert 'max="1"' in page and 'value="1"' in page
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        (dict(sliders={}), ValueError, "sliders"),
+        (dict(sliders={"learning_rate": [0.1]}), ValueError, "learning_rate"),
+        (dict(sliders={"learning_rate": [0.1, 0.2]}, static="momentum"), ValueError, "static"),
+        (dict(sliders={"learning_rate": [0.1, 0.2]}, start={"beta": 1}), ValueError, "beta"),
+        (dict(sliders={"learning_rate": [-0.1, 0.2]}, start=None), ValueError, "learning_rate"),
+        (
+            dict(sliders={"learning_rate": [0.1, 0.2]}, start={"learning_rate": 0.15}),
+            ValueError,
+            "learning_rate",
+        ),
+    ],
+)
+def test_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        explore(Quadratic([1.0, 10.0]), SGD, [1.0, 1.0], 10, **kwargs)
+
+
+def test_optimizer_must_be_callable():
+    with pytest.raises(TypeError, match="optimizer"):
+        explore(Quadratic([1.0, 10.0]), SGD(), [1.0, 1.0], 10, sliders={"learning_rate": [1, 2]})
