@@ -18,6 +18,10 @@ from optlib.optimizers import (  # noqa: E402
 
 __all__ += ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AdamW"]
 
+from optlib.check import assert_rule_matches, compare_rule  # noqa: E402
+
+__all__ += ["assert_rule_matches", "compare_rule"]
+
 from optlib import objectives  # noqa: E402
 from optlib.objectives import Beale, Booth, Himmelblau, Quadratic, Rosenbrock, Saddle  # noqa: E402
 
