@@ -184,6 +184,19 @@ def test_static_sliders_respond(visits, page_path):
         assert "=" in label, f"{page_path}: slider {i} shows no value ({label!r})"
 
 
+@pytest.mark.parametrize("page_path", PAGES)
+def test_download_links_work_offline(visits, page_path):
+    """The theme's download button serves the page's source (the .ipynb for a chapter)."""
+    page = visits(page_path).page
+    links = page.eval_on_selector_all("a[href*='_sources/']", "links => links.map(a => a.href)")
+    assert links, f"{page_path}: no download link to the page's source"
+    for href in links:
+        response = page.request.get(href)
+        assert response.ok, f"{page_path}: download link {href} answers {response.status}"
+        if href.endswith(".ipynb"):
+            assert response.json()["cells"], f"{href} is not a notebook"
+
+
 def test_no_dead_widgets(visits):
     for page_path in PAGES:
         dead = visits(page_path).page.locator(".jupyter-widgets, script[type*=widget-view]")
