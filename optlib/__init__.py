@@ -48,3 +48,48 @@ from optlib.models import MLP, LinearRegression, gradient_check  # noqa: E402
 __all__ += ["data", "models", "load_digits", "load_iris", "make_classification"]
 __all__ += ["make_regression", "minibatches", "open_memmap", "to_memmap"]
 __all__ += ["MLP", "LinearRegression", "gradient_check"]
+
+# Learning-rate schedules, the LR range test (chapter 8) and the searches written from scratch
+# (chapter 9).
+from optlib import schedules, search  # noqa: E402
+from optlib.schedules import (  # noqa: E402
+    Constant,
+    Cosine,
+    Exponential,
+    LinearWarmup,
+    LRRangeResult,
+    StepDecay,
+    constant,
+    cosine,
+    exponential,
+    linear_warmup,
+    lr_range_test,
+    step_decay,
+)
+from optlib.search import LogUniform, SearchResult, Trial, grid_search, random_search  # noqa: E402
+
+__all__ += ["schedules", "Constant", "StepDecay", "Exponential", "Cosine", "LinearWarmup"]
+__all__ += ["constant", "step_decay", "exponential", "cosine", "linear_warmup"]
+__all__ += ["lr_range_test", "LRRangeResult"]
+__all__ += ["search", "grid_search", "random_search", "LogUniform", "SearchResult", "Trial"]
+
+# The scikit-learn estimators (chapter 9). optlib.estimators imports scikit-learn, about two
+# seconds, so it is loaded on first use (PEP 562): ``from optlib import SoftmaxRegression`` and
+# ``optlib.estimators`` work as usual, and ``import optlib`` stays fast.
+_LAZY = {"estimators": None, "SoftmaxRegression": "estimators", "MLPClassifier": "estimators"}
+__all__ += ["estimators", "SoftmaxRegression", "MLPClassifier"]
+
+
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'optlib' has no attribute {name!r}")
+    import importlib
+
+    module = importlib.import_module("optlib.estimators")
+    value = module if _LAZY[name] is None else getattr(module, name)
+    globals()[name] = value  # later look-ups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
