@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import itertools
 import mmap
-import numbers
 import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+
+from optlib._checks import as_rng as _as_rng
+from optlib._checks import positive_int as _positive_int
 
 __all__ = [
     "MemorySampler",
@@ -43,20 +45,6 @@ __all__ = [
     "process_memory",
     "to_memmap",
 ]
-
-
-def _as_rng(rng) -> np.random.Generator:
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
-    raise TypeError(f"rng must be a numpy Generator, an int seed or None; got {rng!r}")
-
-
-def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}")
-    return int(value)
 
 
 # --------------------------------------------------------------------------------------------

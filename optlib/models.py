@@ -27,22 +27,10 @@ import numbers
 
 import numpy as np
 
+from optlib._checks import as_rng as _as_rng
+from optlib._checks import positive_int as _positive_int
+
 __all__ = ["LinearRegression", "MLP", "Model", "SoftmaxRegression", "gradient_check"]
-
-
-def _as_rng(rng) -> np.random.Generator:
-    """``rng`` as a Generator: a Generator is used as is, an int or None seeds a new one."""
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
-    raise TypeError(f"rng must be a numpy Generator, an int seed or None; got {rng!r}")
-
-
-def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}")
-    return int(value)
 
 
 def _log_softmax(z: np.ndarray) -> np.ndarray:

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from tqdm import tqdm
 
+from optlib._checks import as_rng as _as_rng
+
 __all__ = ["History", "Path", "fit", "minimize"]
 
 
@@ -240,14 +242,6 @@ class History:
     def epochs(self) -> int:
         """Epochs completed."""
         return len(self.epoch_loss)
-
-
-def _as_rng(rng) -> np.random.Generator:
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
-    raise TypeError(f"rng must be a numpy Generator, an int seed or None; got {rng!r}")
 
 
 def _divergence_message(what: str, step: int, epoch: int, lr) -> str:
