@@ -76,6 +76,11 @@ def _diagnose(step: int, before: np.ndarray, expected: np.ndarray, got: np.ndarr
         return "Your update has the opposite sign: descend, theta - lr * direction."
     mask = np.abs(want) > 1e-12
     ratio = have[mask] / want[mask]
+    if ratio.size and np.allclose(ratio, 1.0, rtol=1e-3):
+        return (
+            "Your update is within 0.1% of the library's on every coordinate: a difference "
+            "this small is usually epsilon (inside or outside the square root, or its value)."
+        )
     if ratio.size and np.allclose(ratio, ratio[0], rtol=1e-3):  # eps blurs a pure factor
         factor = float(ratio[0])
         hint = (

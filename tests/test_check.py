@@ -87,3 +87,12 @@ def test_assert_rule_matches_raises_with_the_explanation():
 def test_rule_must_be_callable():
     with pytest.raises(TypeError, match="rule"):
         compare_rule("theta - lr * g", SGD())
+
+
+def test_eps_inside_the_root_with_a_tiny_eps_points_at_epsilon():
+    def adagrad_eps_inside(theta, g, memory, lr=0.1, eps=1e-10):
+        memory["G"] = memory.get("G", 0.0) + g * g
+        return theta - lr * g / np.sqrt(memory["G"] + eps)
+
+    result = compare_rule(adagrad_eps_inside, AdaGrad(learning_rate=0.1), rtol=1e-12, atol=0)
+    assert not result.ok and "epsilon" in result.message
