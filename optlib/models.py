@@ -23,6 +23,7 @@ whose error is :math:`O(\varepsilon^2)`; the tests run it on every model.
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -51,20 +52,32 @@ class Model:
     shapes: list[tuple[int, ...]]
     n_features: int
 
+    def _layout(self) -> tuple[list[tuple[int, int, tuple[int, ...]]], int]:
+        """``[(start, stop, shape), ...]`` of each array in the flat vector, and its length.
+
+        Computed once: a training step unpacks the parameters several times, and recomputing
+        the sizes each time cost more than the arithmetic of a small model's gradient.
+        """
+        layout = self.__dict__.get("_cached_layout")
+        if layout is None or layout[0] is not self.shapes:
+            bounds, start = [], 0
+            for shape in self.shapes:
+                size = math.prod(shape)
+                bounds.append((start, start + size, tuple(shape)))
+                start += size
+            layout = (self.shapes, bounds, start)
+            self.__dict__["_cached_layout"] = layout
+        return layout[1], layout[2]
+
     @property
     def n_params(self) -> int:
         """Length of the flat parameter vector."""
-        return int(sum(np.prod(s) for s in self.shapes))
+        return self._layout()[1]
 
     def unpack(self, params: np.ndarray) -> list[np.ndarray]:
         """Views into ``params``, one array per entry of ``shapes`` (no copy)."""
         params = self._check_params(params)
-        out, start = [], 0
-        for shape in self.shapes:
-            size = int(np.prod(shape))
-            out.append(params[start : start + size].reshape(shape))
-            start += size
-        return out
+        return [params[start:stop].reshape(shape) for start, stop, shape in self._layout()[0]]
 
     def init_params(self, rng=None) -> np.ndarray:
         """A starting parameter vector (zeros for the linear models)."""

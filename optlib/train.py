@@ -426,7 +426,7 @@ def fit(
                 total += float(loss) * len(yb)
                 count += len(yb)
                 bar.update(1)
-                if bar.n % 10 == 0 or bar.n == bar.total:
+                if not bar.disable and (bar.n % 10 == 0 or bar.n == bar.total):
                     bar.set_postfix(epoch=epoch + 1, loss=f"{float(loss):.4g}", refresh=False)
             history.params = theta
             if history.diverged:
