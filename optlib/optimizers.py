@@ -466,7 +466,10 @@ class RMSProp:
 
     (:math:`b_t` is just the scaled gradient when :math:`\mu = 0`). Unlike AdaGrad's sum, the
     moving average forgets: the step size no longer decays to zero. The centered variant
-    divides by an estimate of the gradient's standard deviation instead of its RMS.
+    divides by an estimate of the gradient's standard deviation instead of its RMS; when the
+    gradient barely changes, that estimate :math:`v_t - \bar g_t^2` is a difference of two
+    nearly equal numbers and rounding can make it negative, and the step NaN, exactly as in
+    ``torch.optim.RMSprop``.
 
     References: Hinton, Srivastava & Swersky (2012), *Neural Networks for Machine Learning*,
     lecture 6e (who used :math:`\alpha = 0.9`; torch and this book default to 0.99); Graves
@@ -582,8 +585,10 @@ class Adam:
             \quad (\text{AMSGrad: } \frac{\max_{s \le t} v_s}{1 - \beta_2^t}) \\
         \theta_t &= \theta_{t-1} - \eta\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
 
-    Without the bias correction the first steps would be too small: :math:`m_1 = (1 -
-    \beta_1) g_1` is a tenth of the gradient for :math:`\beta_1 = 0.9`. Epsilon sits outside
+    Without the bias correction the first steps would be off: :math:`m_1 = (1 - \beta_1) g_1`
+    is a tenth of the gradient and :math:`v_1 = (1 - \beta_2) g_1^2` a thousandth of its
+    square, so the first update would be :math:`(1 - \beta_1) / \sqrt{1 - \beta_2} \approx
+    3.2` times the corrected one for the default betas (chapter 6). Epsilon sits outside
     the square root of the *corrected* :math:`\hat v_t`, as in the paper and torch; Keras adds
     it to the uncorrected root (the paper's ":math:`\hat\epsilon`" form), which differs in the
     first steps (chapter 6).

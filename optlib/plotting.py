@@ -60,7 +60,12 @@ def plot_path(path, ax=None, *, label=None, color=None, **kwargs):
     dots, its start marked. Returns the :class:`~matplotlib.lines.Line2D`."""
     ax = _axes(ax)
     points = np.asarray(getattr(path, "points", path), dtype=float)
-    style = dict(marker="o", markersize=2.5, linewidth=1.2) | kwargs
+    defaults = dict(marker="o", markersize=2.5, linewidth=1.2)
+    if "lw" in kwargs:  # matplotlib's alias would clash with the default's full name
+        kwargs["linewidth"] = kwargs.pop("lw")
+    if "ms" in kwargs:
+        kwargs["markersize"] = kwargs.pop("ms")
+    style = defaults | kwargs
     (line,) = ax.plot(points[:, 0], points[:, 1], label=label, color=color, **style)
     ax.plot(*points[0, :2], marker="s", color=line.get_color(), markersize=5, ls="")
     return line

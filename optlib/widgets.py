@@ -71,7 +71,8 @@ _SWEEP_SCRIPT = """<script>
 
 
 def _format(value) -> str:
-    return f"{value:.3g}" if isinstance(value, float) else str(value)
+    # Four significant digits keep neighbouring grid values apart (0.999 and 0.9999).
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def _data_uri(png: bytes) -> str:
@@ -300,9 +301,6 @@ class Explorer:
         live = widget._repr_mimebundle_(include=include, exclude=exclude) or {}
         live.pop("text/plain", None)
         return bundle | live
-
-    def _repr_png_(self) -> bytes:  # a still for contexts with no HTML (e.g. a PDF)
-        return self.png()
 
 
 def explore(
