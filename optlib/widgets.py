@@ -75,6 +75,17 @@ def _format(value) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
+def _until_far_outside(points: np.ndarray, ax) -> np.ndarray:
+    """The path up to its first point far outside the axes: a diverging run leaves the frame
+    once instead of scribbling over it with lines to points thousands of windows away."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    cx, cy, wx, wy = (x0 + x1) / 2, (y0 + y1) / 2, abs(x1 - x0), abs(y1 - y0)
+    with np.errstate(invalid="ignore"):
+        far = ~((np.abs(points[:, 0] - cx) <= 2 * wx) & (np.abs(points[:, 1] - cy) <= 2 * wy))
+    first = np.flatnonzero(far)
+    return points if first.size == 0 else points[: first[0] + 1]
+
+
 def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
@@ -223,7 +234,8 @@ class Explorer:
         self.values.update(values)
         path = self.run()
         gap = loss_gap(path, self.objective)
-        self.path_line.set_data(path.points[:, 0], path.points[:, 1])
+        points = _until_far_outside(path.points, self.ax_path)
+        self.path_line.set_data(points[:, 0], points[:, 1])
         self.loss_line.set_data(np.arange(len(gap)), gap)
         diverged = path.stopped_early or not float(gap[-1]) < float(gap[0])
         self.status.set_text("diverges" if diverged else f"after {self.steps} steps: {gap[-1]:.1e}")

@@ -41,6 +41,9 @@ def test_update_redraws_the_same_figure_in_place(explorer):
 def test_update_shows_divergence(explorer):
     explorer.update(learning_rate=0.25, momentum=0.0)  # past 2 / L
     assert explorer.status.get_text() == "diverges"
+    drawn = explorer.path_line.get_xydata()
+    assert len(drawn) < len(explorer.path.points)  # cut where it leaves the frame for good
+    assert np.abs(drawn[:-1]).max() <= 6  # two window widths (3) from the centre
     explorer.update(learning_rate=0.1)
     assert explorer.status.get_text().startswith("after 40 steps")
 
