@@ -37,7 +37,10 @@ def notebook_target(name: str) -> float:
 
 def timed(command: list[str]) -> float:
     t0 = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:  # show why, then stop: a failing book has no time worth reporting
+        print(done.stdout[-5000:], done.stderr[-5000:], sep="\n", file=sys.stderr)
+        raise SystemExit(f"{' '.join(command)} failed with exit code {done.returncode}")
     return time.perf_counter() - t0
 
 
