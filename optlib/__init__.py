@@ -4,6 +4,9 @@ Everything a chapter or an exercise needs is re-exported here, so
 ``from optlib import Adam, minimize`` works; each module holds one job.
 """
 
+# The one source of the version: pyproject.toml reads it from here.
+__version__ = "0.2.0"
+
 __all__: list[str] = []
 
 from optlib.optimizers import (  # noqa: E402
