@@ -5,7 +5,8 @@ function ``rule(params, grads, memory) -> new_params``: ``memory`` is a dict tha
 from step to step (keep buffers in it), and holds the step number ``memory["t"]`` (1, 2, ...)
 before each call. :func:`compare_rule` feeds the reader's rule and an :mod:`optlib.optimizers`
 optimizer the same gradients and reports the first step where they part, with a diagnosis of
-the usual slips (a missing bias correction, a flipped sign, a buffer that is not carried).
+the usual slips (a missing bias correction, a flipped sign, a buffer that is not carried, a
+step taken with the buffer before its update, a forgotten ``return``).
 
 >>> import numpy as np
 >>> from optlib import Momentum
@@ -23,9 +24,12 @@ Your rule and Momentum agree for 1 step(s), then differ at step 2.
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass
 
 import numpy as np
+
+from optlib import _checks
 
 __all__ = ["Comparison", "assert_rule_matches", "compare_rule"]
 
@@ -66,29 +70,100 @@ def _gradients(steps: int, size: int, seed: int) -> np.ndarray:
     return rng.standard_normal((steps, size)) * np.logspace(-2, 2, size)
 
 
-def _diagnose(step: int, before: np.ndarray, expected: np.ndarray, got: np.ndarray) -> str:
+def _close(a, b, scale: float, rtol: float = 1e-6) -> bool:
+    """``a == b`` up to rounding, relative to the size of the library's update."""
+    return bool(np.allclose(a, b, rtol=rtol, atol=rtol * scale))
+
+
+def _old_buffer_update(optimizer, state_before, state_after, want) -> np.ndarray | None:
+    """The update the library would make at this step with its momentum buffer from *before*
+    the step, or None for an optimizer without one.
+
+    The library's update is linear in the new buffer b_t: ``-lr * b_t`` (momentum, RMSProp with
+    momentum) or ``-lr * (g + mu * b_t)`` (Nesterov), so swapping b_t for b_{t-1} adds
+    ``lr * k * (b_t - b_{t-1})`` with k = 1, or mu for Nesterov. The buffer before step 1 is 0.
+    """
+    new = getattr(state_after, "momentum_buffer", None)
+    lr = getattr(optimizer, "learning_rate", None)
+    if new is None or isinstance(lr, bool) or not isinstance(lr, (int, float)):
+        return None
+    old = getattr(state_before, "momentum_buffer", None)
+    if old is None or getattr(state_before, "t", 1) == 0:
+        old = np.zeros_like(new)
+    k = float(getattr(optimizer, "momentum", 1.0)) if getattr(optimizer, "nesterov", 0) else 1.0
+    return want + lr * k * (np.asarray(new) - np.asarray(old))
+
+
+def _factor(have: np.ndarray, want: np.ndarray) -> float | None:
+    """The one factor c with have = c * want on every coordinate (up to 0.1%), else None."""
+    ww = float(np.dot(want.ravel(), want.ravel()))
+    if ww == 0.0:
+        return None
+    c = float(np.dot(have.ravel(), want.ravel())) / ww
+    scale = float(np.max(np.abs(want)))
+    return c if c != 0.0 and _close(have, c * want, abs(c) * scale, rtol=1e-3) else None
+
+
+def _diagnose(
+    step: int,
+    before: np.ndarray,
+    expected: np.ndarray,
+    got: np.ndarray,
+    *,
+    old_buffer: np.ndarray | None = None,
+    fresh: np.ndarray | None = None,
+    stored: tuple = (),
+) -> str:
+    """Why the reader's parameters ``got`` differ from the library's ``expected``.
+
+    ``old_buffer`` is the update the library would make with its buffer from before this step,
+    ``fresh`` the one it would make from a freshly initialised state (no memory), and
+    ``stored`` the names the rule keeps in ``memory``. Each diagnosis is a test of one
+    hypothesis about the reader's update, relative to the size of the library's.
+    """
     want, have = expected - before, got - before  # the library's update and the reader's
     if not np.all(np.isfinite(got)):
         return "Your rule produced NaN or inf: look for a division by zero (where is eps?)."
-    if np.allclose(have, 0):
-        return "Your rule did not move the parameters: is the update subtracted and returned?"
-    if np.allclose(have, -want, rtol=1e-6):
-        return "Your update has the opposite sign: descend, theta - lr * direction."
-    mask = np.abs(want) > 1e-12
-    ratio = have[mask] / want[mask]
-    if ratio.size and np.allclose(ratio, 1.0, rtol=1e-3):
+    scale = max(float(np.max(np.abs(want))), np.finfo(float).tiny)
+    factor = _factor(have, want)
+    times = (
+        ""
+        if factor is None
+        else (f" (Your update is the library's times {factor:.6g} on every coordinate.)")
+    )
+    if old_buffer is not None and _close(have, old_buffer, scale) and (np.any(have) or stored):
+        first = " (zero before the first step)" if step == 1 else ""
         return (
-            "Your update is within 0.1% of the library's on every coordinate: a difference "
-            "this small is usually epsilon (inside or outside the square root, or its value)."
+            "Your step uses the buffer before updating it: it matches the step the library "
+            f"would take with its previous buffer{first}. Add this step's gradient to the "
+            "buffer first, then step with the new buffer." + times
         )
-    if ratio.size and np.allclose(ratio, ratio[0], rtol=1e-3):  # eps blurs a pure factor
-        factor = float(ratio[0])
+    if not np.any(np.abs(have) > 1e-12 * scale):
+        return (
+            "Your rule did not move the parameters: it returned params unchanged (is the "
+            "update subtracted from params, and that result returned?)."
+        )
+    if _close(have, -want, scale):
+        return "Your update has the opposite sign: descend, theta - lr * direction."
+    if step > 1 and fresh is not None and _close(have, fresh, scale):
+        return (
+            f"Your step {step} is the step the library takes from a fresh start: your rule "
+            "forgets its memory. Look at what is carried between steps: store the buffer in "
+            "memory (e.g. memory['b'] = ...) and read it back at the next step."
+        )
+    if factor is not None and (abs(factor - 1.0) > 1e-3 or _close(have, factor * want, scale)):
         hint = (
             f"Your update is the library's times {factor:.6g} on every coordinate: a scale "
             "factor is off (the learning rate, a (1 - beta) factor, or a bias correction "
             "1 - beta^t"
         )
         return hint + (", which only the first steps show)." if step <= 3 else ").")
+    if factor is not None:  # within 0.1% everywhere, but not by one factor
+        return (
+            "Your update is within 0.1% of the library's on every coordinate, but not by one "
+            "factor: a difference this small that depends on the coordinate is epsilon "
+            "(inside or outside the square root, or its value)."
+        )
     if step > 1:
         return (
             "The first steps agree, so the rule's formula is right at the start: look at what "
@@ -99,6 +174,29 @@ def _diagnose(step: int, before: np.ndarray, expected: np.ndarray, got: np.ndarr
         "The update differs coordinate by coordinate, not by one factor: compare the per-"
         "coordinate scaling (the square root, where eps sits) with the library's docstring."
     )
+
+
+def _returned(out, t: int, theta: np.ndarray) -> tuple[np.ndarray | None, str]:
+    """The rule's return value as a float array, or a message saying what is wrong with it."""
+    if out is None:
+        return None, (
+            f"Your rule returned None at step {t}: it probably forgot `return` (end it with "
+            "return params - ...)."
+        )
+    try:
+        got = np.asarray(out)
+    except (TypeError, ValueError):
+        return None, f"Your rule returned {reprlib.repr(out)} at step {t}, not an array."
+    if got.dtype.kind != "f":
+        return got, (
+            f"Your rule returned an array of dtype {got.dtype} at step {t}; it must return "
+            f"floats like params ({theta.dtype}): did an integer or a non-number creep in?"
+        )
+    if got.shape != theta.shape:
+        return got, (
+            f"Your rule returned shape {got.shape} at step {t}; params have shape {theta.shape}."
+        )
+    return got, ""
 
 
 def compare_rule(
@@ -120,58 +218,77 @@ def compare_rule(
         ``rule(params, grads, memory) -> new_params`` (see the module docstring). It must not
         modify ``params`` in place.
     optimizer : object
-        An :mod:`optlib.optimizers` optimizer with the hyperparameters the rule hard-codes.
+        An :mod:`optlib.optimizers` optimizer (an instance, with ``init`` and ``step``) with
+        the hyperparameters the rule hard-codes.
     steps : int, default 10
-        How many steps to compare.
+        How many steps to compare, at least 1.
     size : int, default 5
-        Number of parameters (the gradients span 1e-2 to 1e2 across them).
+        Number of parameters, at least 1 (the gradients span 1e-2 to 1e2 across them).
     params : array_like, optional
-        Starting parameters (default: a seeded random vector of ``size``).
+        Starting parameters, finite (default: a seeded random vector of ``size``).
     seed : int, default 0
-        Seeds the starting point and the gradients.
+        Seeds the starting point and the gradients (>= 0).
     rtol, atol : float
-        Tolerances of :func:`numpy.allclose` at each step.
+        Tolerances of :func:`numpy.allclose` at each step, finite and >= 0.
 
     Returns
     -------
     Comparison
         ``ok``, and for a mismatch the step, both parameter vectors and an explanation.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an argument that cannot give a meaningful comparison (a rule that is not
+        callable, an optimizer class instead of an instance, 0 steps, an infinite tolerance).
     """
-    if not callable(rule):
-        raise TypeError(f"rule must be a function (params, grads, memory) -> params; got {rule!r}")
-    rng = np.random.default_rng(seed)
-    theta = rng.standard_normal(size) if params is None else np.array(params, dtype=float)
+    _checks.callable_("rule", rule, "(params, grads, memory) -> new params")
+    _checks.instance("optimizer", optimizer, ("init", "step"), "an optimizer")
+    steps = _checks.positive_int("steps", steps)
+    size = _checks.positive_int("size", size)
+    seed = _checks.integer("seed", seed, low=0)
+    rtol = _checks.real("rtol", rtol, low=0.0)
+    atol = _checks.real("atol", atol, low=0.0)
+    if params is None:
+        theta = np.random.default_rng(seed).standard_normal(size)
+    else:
+        theta = _checks.finite_array("params", params, min_size=1, dtype=np.float64, copy=True)
     grads = _gradients(steps, theta.size, seed + 1).reshape((steps,) + theta.shape)
     name = type(optimizer).__name__
     state, mine, memory = optimizer.init(theta), theta.copy(), {}
     for t, g in enumerate(grads, start=1):
         memory["t"] = t
-        before = mine.copy()
+        before, state_before = mine.copy(), state
         theta, state = optimizer.step(theta, g, state)
-        got = np.asarray(rule(mine, g.copy(), memory), dtype=float)
+        out = rule(mine, g.copy(), memory)
         if not np.array_equal(mine, before):
             return Comparison(
                 False,
                 t,
                 theta,
-                got,
+                out if isinstance(out, np.ndarray) else None,
                 f"Your rule changed params in place at step {t}: "
                 "return a new array (theta - ...), do not write into the one you are given.",
             )
-        if got.shape != theta.shape:
-            return Comparison(
-                False,
-                t,
-                theta,
-                got,
-                f"Your rule returned shape {got.shape} at step {t}; params have {theta.shape}.",
-            )
+        got, problem = _returned(out, t, theta)
+        if problem:
+            return Comparison(False, t, theta, got, problem)
         if not np.allclose(got, theta, rtol=rtol, atol=atol):
             worst = int(np.argmax(np.abs(got - theta)))
+            want = theta - before
+            diagnosis = _diagnose(
+                t,
+                before,
+                theta,
+                got,
+                old_buffer=_old_buffer_update(optimizer, state_before, state, want),
+                fresh=optimizer.step(before, g, optimizer.init(before))[0] - before,
+                stored=tuple(k for k in memory if k != "t"),
+            )
             message = (
                 f"Your rule and {name} agree for {t - 1} step(s), then differ at step {t}.\n"
                 f"  coordinate {worst}: expected {theta.flat[worst]:.10g}, "
-                f"got {got.flat[worst]:.10g}\n  {_diagnose(t, before, theta, got)}"
+                f"got {got.flat[worst]:.10g}\n  {diagnosis}"
             )
             return Comparison(False, t, theta, got, message)
         mine = theta.copy()  # restart each step from the library's point: no drift

@@ -10,14 +10,24 @@ grid for a contour plot::
 
 The surfaces are the usual benchmarks of the optimisation literature (Rosenbrock 1960; Beale
 1958; Himmelblau 1972; Booth), plus a saddle, whose only stationary point is not a minimum.
+
+**Checks.** The constructors check their arguments through :mod:`optlib._checks` and keep
+copies of the caller's arrays (``eigenvalues``, ``minimizer``), stored read-only: changing
+the caller's array afterwards, or the objective's attribute, cannot silently change the
+function. ``value`` and ``grad`` run inside every optimizer loop, so they check only what
+costs nothing: that ``x`` is an array of numbers with ``dim`` coordinates on its first axis
+(a wrong shape raises ``ValueError`` naming ``x``). They do not scan ``x`` for NaN: a
+diverging run produces NaN and must get NaN back (``minimize`` reports it); a NaN starting
+point is refused by the public entry points (``minimize``'s and ``explore``'s ``x0``).
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
+
+from optlib import _checks
 
 __all__ = ["Beale", "Booth", "Himmelblau", "Quadratic", "Rosenbrock", "Saddle"]
 
@@ -29,7 +39,22 @@ def _constant(values) -> np.ndarray:
     return a
 
 
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
 def _point(x, dim: int) -> np.ndarray:
+    """``x`` as a float array with ``dim`` coordinates on its first axis: a shape check only,
+    cheap enough for every step of a loop (no scan for NaN)."""
+    if type(x) is not np.ndarray or x.dtype.kind != "f":
+        if not isinstance(x, np.ndarray):
+            try:
+                x = np.asarray(x)
+            except (TypeError, ValueError) as err:
+                raise TypeError(f"x must be an array of numbers; got {x!r}") from err
+        if x.dtype.kind not in "fiu":
+            raise TypeError(f"x must be an array of real numbers; got dtype {x.dtype}: {x!r}")
     x = np.asarray(x, dtype=float)
     if x.ndim == 0 or x.shape[0] != dim:
         raise ValueError(f"x must have {dim} coordinates on its first axis; got shape {x.shape}")
@@ -66,9 +91,10 @@ class Quadratic:
     Parameters
     ----------
     eigenvalues : sequence of float
-        The curvatures, all > 0.
+        The curvatures, all finite and > 0 (a convex bowl with a unique minimum; a negative
+        curvature makes a saddle, see :class:`Saddle`). Copied.
     minimizer : array_like, optional
-        :math:`x^*`, default the origin.
+        :math:`x^*`, default the origin. Copied.
     angle : float, optional
         For 2-D only: rotate the axes of the valley by this many radians.
     rng : numpy.random.Generator or int, optional
@@ -83,28 +109,37 @@ class Quadratic:
     """
 
     def __init__(self, eigenvalues, minimizer=None, *, angle: float | None = None, rng=None):
-        lam = np.asarray(eigenvalues, dtype=float).reshape(-1)
-        if lam.size == 0 or not np.all(np.isfinite(lam)) or np.any(lam <= 0):
-            raise ValueError(f"eigenvalues must be finite and > 0; got {eigenvalues!r}")
-        d = lam.size
-        self.eigenvalues = lam
-        self.dim = d
-        self.minimizer = (
-            np.zeros(d) if minimizer is None else np.asarray(minimizer, dtype=float).reshape(-1)
+        lam = _checks.finite_array(
+            "eigenvalues", eigenvalues, ndim=1, min_size=1, dtype=np.float64, copy=True
         )
-        if self.minimizer.shape != (d,) or not np.all(np.isfinite(self.minimizer)):
+        if np.any(lam <= 0):
             raise ValueError(
-                f"minimizer must be {d} finite numbers, one per eigenvalue; got {minimizer!r}"
+                f"eigenvalues must be finite and > 0 (a convex bowl; for negative curvature "
+                f"use Saddle); got {lam.tolist()}"
             )
+        d = lam.size
+        if minimizer is None:
+            x_star = np.zeros(d)
+        else:
+            x_star = _checks.finite_array("minimizer", minimizer, dtype=np.float64, copy=True)
+            if x_star.shape != (d,):
+                raise ValueError(
+                    f"minimizer must be {d} finite numbers, one per eigenvalue; got shape "
+                    f"{x_star.shape}"
+                )
         if angle is not None:
+            angle = _checks.real("angle", angle)
             if d != 2:
                 raise ValueError(f"angle rotates a 2-D quadratic; got {d} eigenvalues")
-            if not math.isfinite(angle):
-                raise ValueError(f"angle must be a finite number of radians; got {angle!r}")
+        if rng is not None:
+            rng = _checks.as_rng(rng)
+        self.eigenvalues = _frozen(lam)
+        self.dim = d
+        self.minimizer = _frozen(x_star)
+        if angle is not None:
             c, s = math.cos(angle), math.sin(angle)
             self.Q = np.array([[c, -s], [s, c]])
         elif rng is not None:
-            rng = np.random.default_rng(rng)
             q, r = np.linalg.qr(rng.standard_normal((d, d)))
             self.Q = q * np.sign(np.diag(r))  # a uniformly random rotation (Mezzadri 2007)
         else:
@@ -122,14 +157,8 @@ class Quadratic:
         >>> Quadratic.from_condition_number(100.0, dim=3).eigenvalues.tolist()
         [1.0, 10.0, 100.0]
         """
-        if (
-            isinstance(kappa, bool)
-            or not isinstance(kappa, numbers.Real)
-            or not 1 <= kappa < math.inf
-        ):
-            raise ValueError(f"kappa must be a finite number >= 1; got {kappa!r}")
-        if isinstance(dim, bool) or not isinstance(dim, numbers.Integral) or dim < 1:
-            raise ValueError(f"dim must be a positive integer; got {dim!r}")
+        kappa = _checks.real("kappa", kappa, low=1.0)
+        dim = _checks.positive_int("dim", dim)
         if dim == 1 and kappa != 1:
             raise ValueError(f"a 1-D quadratic has kappa = 1; got kappa={kappa!r} with dim=1")
         return cls(np.logspace(0.0, math.log10(kappa), dim), **kwargs)
@@ -193,10 +222,9 @@ class Rosenbrock(_Surface2D):
     name = "Rosenbrock"
 
     def __init__(self, a: float = 1.0, b: float = 100.0):
-        if not (math.isfinite(a) and math.isfinite(b) and b > 0):
-            raise ValueError(f"Rosenbrock needs finite a and b > 0; got a={a!r}, b={b!r}")
-        self.a, self.b = float(a), float(b)
-        self.minimizer = np.array([self.a, self.a**2])
+        self.a = _checks.real("a", a)
+        self.b = _checks.real("b", b, low=0.0, low_open=True)
+        self.minimizer = _frozen(np.array([self.a, self.a**2]))
         # ((-2, 2), (-1, 3)) for the classic a = 1, widened to hold any other minimiser.
         self.window = (
             (min(-2.0, self.a - 1.0), max(2.0, self.a + 1.0)),
@@ -327,9 +355,7 @@ class Saddle(_Surface2D):
     saddle_point = _constant([0.0, 0.0])
 
     def __init__(self, gamma: float = 1.0):
-        if not (math.isfinite(gamma) and gamma > 0):
-            raise ValueError(f"gamma must be finite and > 0; got {gamma!r}")
-        self.gamma = float(gamma)
+        self.gamma = _checks.real("gamma", gamma, low=0.0, low_open=True)
 
     def value(self, x):
         x, y = _point(x, 2)

@@ -2,11 +2,17 @@
 
 Every function draws on ``ax`` when given (or on a new figure's axes otherwise) and returns what
 it drew, so a chapter can style or update it (``line.set_data``) without redrawing the rest.
+Arguments are checked before anything is drawn (``ax`` must be a matplotlib ``Axes``, a
+``window`` two finite ``(low, high)`` pairs with ``low < high``, a contour's objective 2-D).
 """
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
+
+from optlib import _checks
 
 __all__ = ["contour", "loss_gap", "plot_loss", "plot_path"]
 
@@ -16,7 +22,46 @@ def _axes(ax):
         import matplotlib.pyplot as plt
 
         _, ax = plt.subplots()
+        return ax
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes (or None for a new figure); got {ax!r}")
     return ax
+
+
+def _window(window, name: str = "window") -> tuple[tuple[float, float], tuple[float, float]]:
+    """``((xmin, xmax), (ymin, ymax))`` of finite floats with min < max, else an error naming
+    ``name`` (a check the shared vocabulary does not have yet)."""
+    try:
+        pairs = [tuple(pair) for pair in window]
+    except TypeError as err:
+        raise TypeError(
+            f"{name} must be two (low, high) pairs, ((xmin, xmax), (ymin, ymax)); got {window!r}"
+        ) from err
+    if len(pairs) != 2 or any(len(pair) != 2 for pair in pairs):
+        raise ValueError(
+            f"{name} must be two (low, high) pairs, ((xmin, xmax), (ymin, ymax)); got {window!r}"
+        )
+    out = []
+    for axis, (lo, hi) in zip("xy", pairs, strict=True):
+        lo = _checks.real(f"{name} ({axis} low)", lo)
+        hi = _checks.real(f"{name} ({axis} high)", hi)
+        if not lo < hi:
+            raise ValueError(f"{name} must have low < high on {axis}; got ({lo!r}, {hi!r})")
+        out.append((lo, hi))
+    return out[0], out[1]
+
+
+def _objective_2d(objective):
+    """``objective`` if it has ``value`` and is 2-D (a contour needs a plane)."""
+    _checks.instance("objective", objective, ("value",), "an objective")
+    dim = getattr(objective, "dim", 2)
+    if isinstance(dim, numbers.Integral) and dim != 2:
+        raise ValueError(
+            f"objective must be 2-D to draw its contour lines; got a {dim}-D one, {objective!r}"
+        )
+    return objective
 
 
 def contour(objective, ax=None, *, window=None, levels: int = 25, resolution: int = 200):
@@ -34,8 +79,15 @@ def contour(objective, ax=None, *, window=None, levels: int = 25, resolution: in
     >>> cs.axes.get_xlim()
     (np.float64(-2.0), np.float64(2.0))
     """
+    _objective_2d(objective)
+    if window is None:
+        window = getattr(objective, "window", None)
+        if window is None:
+            raise ValueError("window is needed: the objective has no window attribute")
+    (x0, x1), (y0, y1) = _window(window)
+    levels = _checks.positive_int("levels", levels)
+    resolution = _checks.integer("resolution", resolution, low=2)
     ax = _axes(ax)
-    (x0, x1), (y0, y1) = window if window is not None else objective.window
     X, Y = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
     Z = np.asarray(objective.value(np.stack([X, Y])), dtype=float)
     low = getattr(objective, "min_value", None)
@@ -55,11 +107,22 @@ def contour(objective, ax=None, *, window=None, levels: int = 25, resolution: in
     return cs
 
 
+def _points(path) -> np.ndarray:
+    """The iterates of a Path or an ``(n, >= 2)`` array (NaN allowed: a diverged run)."""
+    points = _checks.float_array("path", getattr(path, "points", path), ndim=2)
+    if points.shape[0] == 0 or points.shape[1] < 2:
+        raise ValueError(
+            f"path must hold at least one point with 2 coordinates, shape (n, 2); "
+            f"got shape {points.shape}"
+        )
+    return points
+
+
 def plot_path(path, ax=None, *, label=None, color=None, **kwargs):
     """The iterates of a :class:`~optlib.train.Path` (or an ``(n, 2)`` array) as a line with
     dots, its start marked. Returns the :class:`~matplotlib.lines.Line2D`."""
+    points = _points(path)
     ax = _axes(ax)
-    points = np.asarray(getattr(path, "points", path), dtype=float)
     defaults = dict(marker="o", markersize=2.5, linewidth=1.2)
     if "lw" in kwargs:  # matplotlib's alias would clash with the default's full name
         kwargs["linewidth"] = kwargs.pop("lw")
@@ -74,7 +137,7 @@ def plot_path(path, ax=None, *, label=None, color=None, **kwargs):
 def loss_gap(path, objective=None) -> np.ndarray:
     """Losses of ``path`` minus the objective's ``min_value`` when it is known (so a log scale
     shows the convergence), floored at 1e-300 to stay plottable."""
-    losses = np.asarray(getattr(path, "losses", path), dtype=float)
+    losses = _checks.float_array("path", getattr(path, "losses", path), ndim=1, min_size=1)
     low = getattr(objective, "min_value", None) if objective is not None else None
     if low is None:
         return losses
@@ -84,8 +147,8 @@ def loss_gap(path, objective=None) -> np.ndarray:
 def plot_loss(path, ax=None, *, objective=None, label=None, **kwargs):
     r"""Loss against step (the gap :math:`f(x_t) - f^*` on a log scale when ``objective`` has
     a known ``min_value``). Returns the :class:`~matplotlib.lines.Line2D`."""
-    ax = _axes(ax)
     gap = loss_gap(path, objective)
+    ax = _axes(ax)
     (line,) = ax.plot(np.arange(len(gap)), gap, label=label, **kwargs)
     known = objective is not None and getattr(objective, "min_value", None) is not None
     if known:

@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optlib.train import _as_rng
+from optlib import _checks
+from optlib._checks import as_rng as _as_rng
 
 __all__ = [
     "Constant",
@@ -45,24 +46,15 @@ __all__ = [
 ]
 
 
-def _check_real(name: str, value, *, low: float, low_open: bool, high: float = math.inf) -> None:
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    ok = ok and math.isfinite(value) and (value > low if low_open else value >= low)
-    if not ok or value > high:
-        bound = f"> {low:g}" if low_open else f">= {low:g}"
-        if high < math.inf:
-            bound += f" and <= {high:g}"
-        raise ValueError(f"{name} must be a finite number {bound}; got {value!r}")
+def _step(step) -> int:
+    """The step a schedule is called with: an int >= 0 (a float, a bool or -1 is a bug)."""
+    if type(step) is int and step >= 0:  # the common case, checked in one comparison
+        return step
+    return _checks.integer("step", step, low=0)
 
 
-def _check_int(name: str, value, *, low: int = 1) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}; got {value!r}")
-
-
-def _check_step(step) -> int:
-    _check_int("step", step, low=0)
-    return int(step)
+def _positive_rate(schedule) -> None:
+    _checks.real("learning_rate", schedule.learning_rate, low=0.0, low_open=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -88,10 +80,10 @@ class Constant:
     learning_rate: float
 
     def __post_init__(self):
-        _check_real("learning_rate", self.learning_rate, low=0.0, low_open=True)
+        _positive_rate(self)
 
     def __call__(self, step: int) -> float:
-        _check_step(step)
+        _step(step)
         return float(self.learning_rate)
 
 
@@ -128,12 +120,12 @@ class StepDecay:
     factor: float = 0.1
 
     def __post_init__(self):
-        _check_real("learning_rate", self.learning_rate, low=0.0, low_open=True)
-        _check_int("every", self.every)
-        _check_real("factor", self.factor, low=0.0, low_open=True, high=1.0)
+        _positive_rate(self)
+        _checks.positive_int("every", self.every)
+        _checks.real("factor", self.factor, low=0.0, low_open=True, high=1.0)
 
     def __call__(self, step: int) -> float:
-        return float(self.learning_rate * self.factor ** (_check_step(step) // self.every))
+        return float(self.learning_rate * self.factor ** (_step(step) // self.every))
 
 
 @dataclass(frozen=True)
@@ -169,12 +161,12 @@ class Exponential:
     every: int = 1
 
     def __post_init__(self):
-        _check_real("learning_rate", self.learning_rate, low=0.0, low_open=True)
-        _check_real("factor", self.factor, low=0.0, low_open=True, high=1.0)
-        _check_int("every", self.every)
+        _positive_rate(self)
+        _checks.real("factor", self.factor, low=0.0, low_open=True, high=1.0)
+        _checks.positive_int("every", self.every)
 
     def __call__(self, step: int) -> float:
-        return float(self.learning_rate * self.factor ** (_check_step(step) / self.every))
+        return float(self.learning_rate * self.factor ** (_step(step) / self.every))
 
 
 @dataclass(frozen=True)
@@ -213,12 +205,12 @@ class Cosine:
     min_lr: float = 0.0
 
     def __post_init__(self):
-        _check_real("learning_rate", self.learning_rate, low=0.0, low_open=True)
-        _check_int("total_steps", self.total_steps)
-        _check_real("min_lr", self.min_lr, low=0.0, low_open=False, high=self.learning_rate)
+        _positive_rate(self)
+        _checks.positive_int("total_steps", self.total_steps)
+        _checks.real("min_lr", self.min_lr, low=0.0, high=self.learning_rate)
 
     def __call__(self, step: int) -> float:
-        progress = min(_check_step(step), self.total_steps) / self.total_steps
+        progress = min(_step(step), self.total_steps) / self.total_steps
         cos = 0.5 * (1.0 + math.cos(math.pi * progress))
         return float(self.min_lr + (self.learning_rate - self.min_lr) * cos)
 
@@ -260,16 +252,13 @@ class LinearWarmup:
 
     def __post_init__(self):
         if isinstance(self.schedule, numbers.Real) and not isinstance(self.schedule, bool):
-            object.__setattr__(self, "schedule", Constant(self.schedule))
-        if not callable(self.schedule):
-            raise ValueError(
-                f"schedule must be a callable step -> learning rate or a number; "
-                f"got {self.schedule!r}"
-            )
-        _check_int("warmup_steps", self.warmup_steps)
+            rate = _checks.real("schedule", self.schedule, low=0.0, low_open=True)
+            object.__setattr__(self, "schedule", Constant(rate))
+        _checks.callable_("schedule", self.schedule, "step -> learning rate, or a number")
+        _checks.positive_int("warmup_steps", self.warmup_steps)
 
     def __call__(self, step: int) -> float:
-        t, w = _check_step(step), self.warmup_steps
+        t, w = _step(step), self.warmup_steps
         if t < w:
             return float((t + 1) / w * self.schedule(0))
         return float(self.schedule(t - w))
@@ -420,7 +409,7 @@ def lr_range_test(
     Linear regression on standardised features has curvature about 1, so plain gradient
     descent diverges above a learning rate of about 2:
 
-    >>> from optlib.data import make_regression
+    >>> from optlib.datasets import make_regression
     >>> from optlib.models import LinearRegression
     >>> from optlib.optimizers import SGD
     >>> X, y = make_regression(200, 3, seed=0)
@@ -428,19 +417,20 @@ def lr_range_test(
     >>> res.diverged, len(res.learning_rates), round(res.lr_at_min, 2), round(res.suggestion, 2)
     (True, 97, 3.27, 0.33)
     """
-    _check_real("start", start, low=0.0, low_open=True)
-    _check_real("end", end, low=start, low_open=True)
-    _check_int("steps", steps, low=2)
-    _check_int("batch_size", batch_size)
-    _check_real("smoothing", smoothing, low=0.0, low_open=False, high=1.0)
-    if smoothing == 1:
-        raise ValueError(f"smoothing must be < 1; got {smoothing!r}")
-    _check_real("diverge_factor", diverge_factor, low=1.0, low_open=True)
+    start = _checks.real("start", start, low=0.0, low_open=True)
+    end = _checks.real("end", end, low=start, low_open=True)
+    steps = _checks.integer("steps", steps, low=2)
+    batch_size = _checks.positive_int("batch_size", batch_size)
+    smoothing = _checks.real("smoothing", smoothing, low=0.0, high=1.0, high_open=True)
+    diverge_factor = _checks.real("diverge_factor", diverge_factor, low=1.0, low_open=True)
+    _checks.instance("model", model, ("init_params", "loss_and_grad"), "an optlib model")
+    _checks.instance("optimizer", optimizer, ("init", "step"), "an optlib optimizer")
     if not dataclasses.is_dataclass(optimizer) or not hasattr(optimizer, "learning_rate"):
         raise TypeError(
             f"optimizer must be an optlib optimizer (a dataclass with learning_rate); "
             f"got {optimizer!r}"
         )
+    _checks.same_length("X", X, "y", y)
     rng = _as_rng(rng)
     theta = model.init_params(rng) if params is None else np.array(params, dtype=float)
     state = optimizer.init(theta)

@@ -30,9 +30,13 @@ import itertools
 import math
 import numbers
 import time
+import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+
+from optlib import _checks
 
 __all__ = [
     "LogUniform",
@@ -75,10 +79,8 @@ class LogUniform:
     high: float
 
     def __post_init__(self):
-        for name in ("low", "high"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, numbers.Real) or not 0 < v < math.inf:
-                raise ValueError(f"{name} must be a finite number > 0; got {v!r}")
+        _checks.real("low", self.low, low=0.0, low_open=True)
+        _checks.real("high", self.high, low=0.0, low_open=True)
         if not self.low < self.high:
             raise ValueError(f"low must be < high; got low={self.low!r}, high={self.high!r}")
 
@@ -100,18 +102,49 @@ def parameter_grid(param_grid):
     --------
     >>> list(parameter_grid({"momentum": [0.5, 0.9], "learning_rate": [0.1]}))
     [{'learning_rate': 0.1, 'momentum': 0.5}, {'learning_rate': 0.1, 'momentum': 0.9}]
+
+    The grid is checked when this is called, not when the candidates are drawn: an empty grid
+    (``{}``, ``[]``) or an empty list of values would make a search with nothing to try.
     """
-    grids = [param_grid] if isinstance(param_grid, dict) else list(param_grid)
+    grids = _spaces("param_grid", param_grid, lists_only=True)
+    return _grid_candidates(grids)
+
+
+def _grid_candidates(grids):
     for grid in grids:
-        if not isinstance(grid, dict):
-            raise ValueError(f"param_grid must be a dict or a list of dicts; got {grid!r}")
         names = sorted(grid)
-        for name in names:
-            values = grid[name]
-            if isinstance(values, str) or not hasattr(values, "__len__") or len(values) == 0:
-                raise ValueError(f"param_grid[{name!r}] must be a non-empty list; got {values!r}")
         for values in itertools.product(*(grid[name] for name in names)):
             yield dict(zip(names, values, strict=True))
+
+
+def _spaces(name: str, space, *, lists_only: bool) -> list[dict]:
+    """A search space (a dict, or a non-empty list of dicts) as a list of dicts, each naming at
+    least one parameter with a non-empty list of values (or, unless ``lists_only``, a
+    distribution with ``rvs``)."""
+    what = "a list of values" if lists_only else "a distribution with rvs() or a list of values"
+    if isinstance(space, Mapping):
+        spaces, labels = [space], [name]
+    elif isinstance(space, (list, tuple)):
+        if not space:
+            raise ValueError(f"{name} must not be empty: a search needs candidates; got {space!r}")
+        spaces, labels = list(space), [f"{name}[{i}]" for i in range(len(space))]
+    else:
+        raise TypeError(f"{name} must be a dict or a list of dicts; got {space!r}")
+    for grid, label in zip(spaces, labels, strict=True):
+        if not isinstance(grid, Mapping):
+            raise TypeError(f"{label} must be a dict name -> {what}; got {grid!r}")
+        if not grid:
+            raise ValueError(f"{label} must name at least one parameter; got an empty dict")
+        for key, values in grid.items():
+            if not isinstance(key, str):
+                raise TypeError(f"{label} must have parameter names as keys; got {key!r}")
+            if not lists_only and callable(getattr(values, "rvs", None)):
+                continue
+            if isinstance(values, (str, bytes, Mapping)) or not hasattr(values, "__len__"):
+                raise TypeError(f"{label}[{key!r}] must be {what}; got {values!r}")
+            if len(values) == 0:
+                raise ValueError(f"{label}[{key!r}] must not be empty; got {values!r}")
+    return [dict(grid) for grid in spaces]
 
 
 def sample_parameters(param_distributions, rng: np.random.Generator) -> dict:
@@ -130,19 +163,20 @@ def sample_parameters(param_distributions, rng: np.random.Generator) -> dict:
     >>> sorted(p), 1e-3 <= p["learning_rate"] <= 1.0, p["optimizer"] in ("sgd", "adam")
     (['learning_rate', 'optimizer'], True, True)
     """
-    if not isinstance(param_distributions, dict):
-        spaces = list(param_distributions)
-        param_distributions = spaces[int(rng.integers(len(spaces)))]
+    spaces = _spaces("param_distributions", param_distributions, lists_only=False)
+    union = not isinstance(param_distributions, Mapping)
+    return _sample(spaces, union, _checks.as_rng(rng))
+
+
+def _sample(spaces: list[dict], union: bool, rng: np.random.Generator) -> dict:
+    """:func:`sample_parameters` on checked spaces: the loop of :func:`random_search`. A union
+    (a list of dicts, even of one) first draws which space to sample."""
+    space = spaces[int(rng.integers(len(spaces)))] if union else spaces[0]
     params = {}
-    for name in sorted(param_distributions):
-        dist = param_distributions[name]
+    for name in sorted(space):
+        dist = space[name]
         if hasattr(dist, "rvs"):
             params[name] = dist.rvs(random_state=rng)
-        elif isinstance(dist, str) or not hasattr(dist, "__len__") or len(dist) == 0:
-            raise ValueError(
-                f"param_distributions[{name!r}] must be a distribution with rvs() or a "
-                f"non-empty list; got {dist!r}"
-            )
         else:
             params[name] = dist[int(rng.integers(len(dist)))]
     return params
@@ -159,7 +193,8 @@ def kfold_splits(y, n_splits: int = 5, *, stratified: bool = True, random_state=
     The examples are shuffled with ``random_state`` and dealt out to the folds like cards, one
     each in turn. With ``stratified=True`` they are dealt class by class, so every fold gets
     its share of each class (within one example); fold sizes differ by at most one. Each
-    example is in exactly one test fold.
+    example is in exactly one test fold. As scikit-learn's ``StratifiedKFold`` does, a class
+    with fewer members than ``n_splits`` gives a ``UserWarning`` (some test folds miss it).
 
     Examples
     --------
@@ -172,14 +207,33 @@ def kfold_splits(y, n_splits: int = 5, *, stratified: bool = True, random_state=
     True
     """
     y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-dimensional, one label per example; got shape {y.shape}")
     n = len(y)
-    if isinstance(n_splits, bool) or not isinstance(n_splits, numbers.Integral) or n_splits < 2:
-        raise ValueError(f"n_splits must be an integer >= 2; got {n_splits!r}")
+    n_splits = _checks.integer("n_splits", n_splits, low=2)
+    stratified = _checks.flag("stratified", stratified)
     if n_splits > n:
-        raise ValueError(f"n_splits={n_splits} is more than the {n} examples")
-    rng = np.random.default_rng(random_state)
+        raise ValueError(
+            f"n_splits={n_splits} is more than the {n} examples: a test fold would be empty"
+        )
+    rng = _checks.as_rng(random_state, "random_state")
+    return _kfold(y, n_splits, stratified, rng, stacklevel=3)
+
+
+def _kfold(y, n_splits: int, stratified: bool, rng, *, stacklevel: int):
+    """:func:`kfold_splits` on checked arguments; the warning points ``stacklevel`` up."""
+    n = len(y)
     if stratified:
         _, labels = np.unique(y, return_inverse=True)
+        labels = labels.reshape(-1)
+        smallest = int(np.bincount(labels).min())
+        if smallest < n_splits:  # the words of scikit-learn's StratifiedKFold
+            warnings.warn(
+                f"The least populated class in y has only {smallest} members, which is less "
+                f"than n_splits={n_splits}.",
+                UserWarning,
+                stacklevel=stacklevel,
+            )
         classes = range(labels.max() + 1)
         order = np.concatenate([rng.permutation(np.flatnonzero(labels == c)) for c in classes])
     else:
@@ -190,17 +244,66 @@ def kfold_splits(y, n_splits: int = 5, *, stratified: bool = True, random_state=
 
 
 def _splits(cv, estimator, y, rng):
-    """The folds: ``cv`` folds of our own, or the given ``(train, test)`` pairs."""
-    if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
+    """The folds: ``cv`` folds of our own, or the given ``(train, test)`` pairs (checked: each
+    fold indexes ``y`` and neither half is empty)."""
+    if isinstance(cv, numbers.Integral) and not isinstance(cv, (bool, np.bool_)):
         from sklearn.base import is_classifier
 
-        return kfold_splits(y, cv, stratified=is_classifier(estimator), random_state=rng)
-    if hasattr(cv, "split"):  # a scikit-learn splitter
-        return list(cv.split(np.zeros((len(y), 1)), y))
-    splits = list(cv)
+        cv = _checks.integer("cv", cv, low=2)
+        if cv > len(y):
+            raise ValueError(f"cv={cv} folds is more than the {len(y)} examples")
+        if y.ndim != 1:
+            raise ValueError(f"y must be 1-dimensional to make folds; got shape {y.shape}")
+        # the warning points at the caller of grid_search / random_search (5 frames up)
+        return _kfold(y, cv, is_classifier(estimator), rng, stacklevel=5)
+    if isinstance(cv, (str, bytes, Mapping)) or not (
+        hasattr(cv, "__iter__") or callable(getattr(cv, "split", None))
+    ):  # a string has a split method too, but is no splitter
+        raise TypeError(
+            f"cv must be an int >= 2, a splitter with split() or a list of (train, test) index "
+            f"pairs; got {cv!r}"
+        )
+    if callable(getattr(cv, "split", None)):  # a scikit-learn splitter
+        splits = list(cv.split(np.zeros((len(y), 1)), y))
+    else:
+        splits = list(cv)
     if not splits:
         raise ValueError("cv must be an int >= 2 or a non-empty list of (train, test) pairs")
-    return splits
+    checked = []
+    for j, pair in enumerate(splits):
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise TypeError(f"cv[{j}] must be a (train, test) pair of index arrays; got {pair!r}")
+        halves = []
+        for half, idx in zip(("train", "test"), pair, strict=True):
+            idx = np.asarray(idx)
+            if idx.size == 0:
+                raise ValueError(f"cv[{j}] has an empty {half} fold")
+            if idx.ndim != 1 or idx.dtype.kind not in "iu":
+                raise TypeError(
+                    f"cv[{j}] {half} must be a 1-D array of integer indices; got {idx!r}"
+                )
+            if idx.min() < -len(y) or idx.max() >= len(y):
+                raise ValueError(
+                    f"cv[{j}] {half} indexes beyond the {len(y)} examples: {idx.min()}..{idx.max()}"
+                )
+            halves.append(idx)
+        checked.append(tuple(halves))
+    return checked
+
+
+def _search_arguments(estimator, X, y, cv, scoring, random_state):
+    """The front door of both searches: checked estimator, data, scorer and folds."""
+    _checks.instance(
+        "estimator", estimator, ("fit", "get_params", "set_params"), "a scikit-learn estimator"
+    )
+    if scoring is not None:
+        _checks.callable_("scoring", scoring, "(fitted_estimator, X_test, y_test) -> float")
+    X, y = np.asarray(X), np.asarray(y)
+    if X.ndim == 0 or y.ndim == 0:
+        raise ValueError(f"X and y must be arrays; got shapes {X.shape} and {y.shape}")
+    _checks.same_length("X", X, "y", y)
+    rng = _checks.as_rng(random_state, "random_state")
+    return X, y, rng, _splits(cv, estimator, y, rng)
 
 
 @dataclass(frozen=True)
@@ -355,7 +458,7 @@ def grid_search(estimator, param_grid, X, y, *, cv=5, scoring=None, random_state
 
     Examples
     --------
-    >>> from optlib.data import load_iris
+    >>> from optlib.datasets import load_iris
     >>> from optlib.estimators import SoftmaxRegression
     >>> X, y = load_iris()
     >>> grid = {"learning_rate": [0.01, 0.3], "momentum": [0.0, 0.9]}
@@ -364,10 +467,9 @@ def grid_search(estimator, param_grid, X, y, *, cv=5, scoring=None, random_state
     >>> len(res), res.best_params
     (4, {'learning_rate': 0.3, 'momentum': 0.9})
     """
-    X, y = np.asarray(X), np.asarray(y)
-    rng = np.random.default_rng(random_state)
-    splits = _splits(cv, estimator, y, rng)
-    candidates = list(parameter_grid(param_grid))
+    grids = _spaces("param_grid", param_grid, lists_only=True)
+    X, y, _, splits = _search_arguments(estimator, X, y, cv, scoring, random_state)
+    candidates = list(_grid_candidates(grids))
     return SearchResult([_evaluate(estimator, p, X, y, splits, scoring) for p in candidates])
 
 
@@ -399,7 +501,7 @@ def random_search(
 
     Examples
     --------
-    >>> from optlib.data import load_iris
+    >>> from optlib.datasets import load_iris
     >>> from optlib.estimators import SoftmaxRegression
     >>> X, y = load_iris()
     >>> space = {"learning_rate": LogUniform(1e-3, 1.0), "momentum": [0.0, 0.9]}
@@ -410,10 +512,9 @@ def random_search(
     >>> res.best_params["momentum"], res.best_score > 0.8
     (0.0, True)
     """
-    if isinstance(n_iter, bool) or not isinstance(n_iter, numbers.Integral) or n_iter < 1:
-        raise ValueError(f"n_iter must be an integer >= 1; got {n_iter!r}")
-    X, y = np.asarray(X), np.asarray(y)
-    rng = np.random.default_rng(random_state)
-    splits = _splits(cv, estimator, y, rng)
-    candidates = [sample_parameters(param_distributions, rng) for _ in range(n_iter)]
+    n_iter = _checks.positive_int("n_iter", n_iter)
+    spaces = _spaces("param_distributions", param_distributions, lists_only=False)
+    X, y, rng, splits = _search_arguments(estimator, X, y, cv, scoring, random_state)
+    union = not isinstance(param_distributions, Mapping)
+    candidates = [_sample(spaces, union, rng) for _ in range(n_iter)]
     return SearchResult([_evaluate(estimator, p, X, y, splits, scoring) for p in candidates])

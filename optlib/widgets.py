@@ -30,6 +30,12 @@ carries both representations in one output (``_repr_mimebundle_``):
 
 No cell tags are needed. Keep a static sweep to about 16 frames: each frame is a PNG embedded
 in the page, and a page must stay under 3 MB (the browser test checks it).
+
+Every argument is checked once, by :func:`explore` (:class:`Explorer`'s constructor): a 2-D
+objective, a finite ``x0`` with two coordinates, slider names that are arguments of the
+optimizer, at least two distinct finite numbers per slider, each accepted by the optimizer. A
+slider's recompute (:meth:`Explorer.update`, :meth:`Explorer.run`) then runs on those values
+without checking them again.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import inspect
 import io
 import json
 import re
@@ -46,7 +53,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from optlib.plotting import contour, loss_gap
+from optlib import _checks
+from optlib.plotting import _objective_2d, _window, contour, loss_gap
 from optlib.train import minimize
 
 __all__ = ["Explorer", "explore"]
@@ -84,6 +92,48 @@ def _until_far_outside(points: np.ndarray, ax) -> np.ndarray:
         far = ~((np.abs(points[:, 0] - cx) <= 2 * wx) & (np.abs(points[:, 1] - cy) <= 2 * wy))
     first = np.flatnonzero(far)
     return points if first.size == 0 else points[: first[0] + 1]
+
+
+def _keywords(make: Callable) -> set[str] | None:
+    """The keyword arguments ``make`` accepts; None when it takes ``**kwargs`` or its signature
+    cannot be read (then the optimizer itself refuses an unknown name)."""
+    try:
+        parameters = inspect.signature(make).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is p.VAR_KEYWORD for p in parameters):
+        return None
+    return {p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+
+
+def _names(name: str, mapping, make: Callable, accepted: set[str] | None) -> dict:
+    """``mapping`` as a dict whose keys are keyword arguments of ``make``."""
+    if not isinstance(mapping, Mapping):
+        raise TypeError(f"{name} must be a dict name -> value; got {mapping!r}")
+    for key in mapping:
+        if not isinstance(key, str):
+            raise TypeError(f"{name} must have argument names as keys; got {key!r}")
+        if accepted is not None and key not in accepted:
+            what = getattr(make, "__name__", None) or type(make).__name__
+            raise ValueError(
+                f"{name} names {key!r}, which is not an argument of {what}; its arguments are "
+                f"{sorted(accepted)}"
+            )
+    return dict(mapping)
+
+
+def _grid(name: str, values) -> list:
+    """A slider's values: at least two distinct finite real numbers (numpy scalars unboxed)."""
+    if isinstance(values, (str, bytes, Mapping)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{name} must be a list of numbers; got {values!r}")
+    grid = [v.item() if isinstance(v, np.generic) else v for v in values]
+    if len(grid) < 2:
+        raise ValueError(f"{name} needs at least two values; got {grid!r}")
+    for i, value in enumerate(grid):
+        _checks.real(f"{name}[{i}]", value)  # checked, kept as given (an int stays an int)
+    if len(set(grid)) < len(grid):
+        raise ValueError(f"{name} has repeated values; got {grid!r}")
+    return grid
 
 
 def _data_uri(png: bytes) -> str:
@@ -135,23 +185,35 @@ class Explorer:
         fixed: Mapping | None = None,
         title: str | None = None,
         dpi: int = 72,
+        window=None,
     ):
-        if not callable(optimizer):
-            raise TypeError(
-                f"optimizer must be a class or callable taking hyperparameters; got {optimizer!r}"
-            )
+        # The front door: everything is checked here, so that update() need not.
+        _checks.instance("objective", objective, ("value", "grad"), "an objective")
+        _objective_2d(objective)
+        _checks.callable_("optimizer", optimizer, "taking hyperparameters as keywords")
+        x0 = _checks.finite_array("x0", x0, ndim=1, dtype=np.float64, copy=True)
+        if x0.shape != (2,):
+            raise ValueError(f"x0 must have 2 coordinates, one per axis; got shape {x0.shape}")
+        steps = _checks.positive_int("steps", steps)
+        dpi = _checks.positive_int("dpi", dpi)
+        if title is not None and not isinstance(title, str):
+            raise TypeError(f"title must be a string or None; got {title!r}")
+        self.window = None if window is None else _window(window)
+        accepted = _keywords(optimizer)
+        sliders = _names("sliders", sliders, optimizer, accepted)
         if not sliders:
             raise ValueError("sliders must name at least one hyperparameter and its values")
-        self.sliders = {}
-        for name, grid in sliders.items():
-            grid = [v.item() if isinstance(v, np.generic) else v for v in grid]
-            if len(grid) < 2:
-                raise ValueError(f"sliders[{name!r}] needs at least two values; got {grid!r}")
-            self.sliders[name] = grid
-        start = dict(start or {})
+        self.sliders = {name: _grid(f"sliders[{name!r}]", g) for name, g in sliders.items()}
+        fixed = _names("fixed", {} if fixed is None else fixed, optimizer, accepted)
+        both = sorted(set(fixed) & set(self.sliders))
+        if both:
+            raise ValueError(f"fixed names {both}, which are sliders too: give each name once")
+        start = {} if start is None else start
+        if not isinstance(start, Mapping):
+            raise TypeError(f"start must be a dict slider name -> value; got {start!r}")
         unknown = set(start) - set(self.sliders)
         if unknown:
-            raise ValueError(f"start names {sorted(unknown)} that are not sliders")
+            raise ValueError(f"start names {sorted(unknown, key=str)} that are not sliders")
         for name, value in start.items():
             if value not in self.sliders[name]:
                 raise ValueError(
@@ -159,18 +221,29 @@ class Explorer:
                     f"{self.sliders[name]}"
                 )
         self.values = {n: start.get(n, g[len(g) // 2]) for n, g in self.sliders.items()}
-        static = [static] if isinstance(static, str) else list(static or [next(iter(sliders))])
+        if static is None:
+            static = [next(iter(self.sliders))]
+        elif isinstance(static, str):
+            static = [static]
+        elif isinstance(static, Mapping) or not hasattr(static, "__iter__"):
+            raise TypeError(f"static must be a slider name or a list of them; got {static!r}")
+        static = list(static) or [next(iter(self.sliders))]
         for name in static:
-            if name not in self.sliders:
+            if not isinstance(name, str) or name not in self.sliders:
                 raise ValueError(f"static={name!r} is not one of the sliders {list(self.sliders)}")
         self.static_names = static
         self.objective, self.make_optimizer = objective, optimizer
-        self.fixed = dict(fixed or {})
-        self.x0, self.steps, self.dpi = np.asarray(x0, dtype=float), steps, dpi
+        self.fixed = fixed
+        self.x0, self.steps, self.dpi = x0, steps, dpi
         self.title = title or getattr(objective, "name", "")
         for name, grid in self.sliders.items():  # a bad value fails here, not in a callback
             for value in grid:
-                self.optimizer(**(self.values | {name: value}))
+                try:
+                    self.optimizer(**(self.values | {name: value}))
+                except (TypeError, ValueError) as err:
+                    raise type(err)(
+                        f"sliders[{name!r}] holds {value!r}, which the optimizer refuses: {err}"
+                    ) from err
         self._build_figure()
         self.update()
 
@@ -186,7 +259,7 @@ class Explorer:
         self.figure = fig = Figure(figsize=(9, 3.4), dpi=self.dpi, layout="constrained")
         self.canvas = FigureCanvasAgg(fig)
         self.ax_path, self.ax_loss = fig.subplots(1, 2, width_ratios=[1, 1.15])
-        contour(self.objective, self.ax_path, levels=20, resolution=150)
+        contour(self.objective, self.ax_path, window=self.window, levels=20, resolution=150)
         self.ax_path.plot(*self.x0[:2], "s", color="C3", markersize=5)
         self.ax_path.set_title(self.title, fontsize=10)
         f0 = float(self.objective.value(self.x0))
@@ -221,9 +294,15 @@ class Explorer:
         self._background = self.canvas.copy_from_bbox(fig.bbox)
 
     def run(self, **values):
-        """The optimizer's :class:`~optlib.train.Path` for ``values`` (the others as they are)."""
+        """The optimizer's :class:`~optlib.train.Path` for ``values`` (the others as they are).
+
+        Unchecked: the arguments were checked by the constructor, and a slider only moves to
+        one of its checked values.
+        """
         with warnings.catch_warnings():  # a diverging run is shown, not warned about
             warnings.simplefilter("ignore", RuntimeWarning)
+            # TODO: call optlib.train's unchecked kernel of minimize here once it exists
+            # (objective, x0 and steps are checked in __init__); minimize re-checks them.
             return minimize(
                 self.objective, self.optimizer(**(self.values | values)), self.x0, self.steps
             )
@@ -326,6 +405,7 @@ def explore(
     static: Sequence[str] | str | None = None,
     fixed: Mapping | None = None,
     title: str | None = None,
+    window=None,
 ) -> Explorer:
     """Sliders over ``optimizer``'s hyperparameters on a 2-D ``objective``.
 
@@ -350,6 +430,8 @@ def explore(
         Further hyperparameters passed to ``optimizer`` unchanged.
     title : str, optional
         Title of the path panel (default: the objective's name).
+    window : ((xmin, xmax), (ymin, ymax)), optional
+        The part of the plane the path panel shows (default: the objective's ``window``).
 
     Returns
     -------
@@ -378,6 +460,7 @@ def explore(
         static=static,
         fixed=fixed,
         title=title,
+        window=window,
     )
 
 

@@ -315,7 +315,7 @@ class TestSaddle:
 
 
 # --------------------------------------------------------------------------------------------
-# Bad inputs: ValueError naming the parameter
+# Bad inputs: ValueError (wrong value) or TypeError (wrong kind) naming the parameter
 # --------------------------------------------------------------------------------------------
 
 NAN = float("nan")
@@ -335,11 +335,21 @@ BAD_CONSTRUCTION = {
     "kappa-below-1": (lambda: Quadratic.from_condition_number(0.5), r"kappa must be .*>= 1"),
     "kappa-nan": (lambda: Quadratic.from_condition_number(NAN), r"kappa"),
     "dim-0": (lambda: Quadratic.from_condition_number(10.0, dim=0), r"dim must be a positive"),
-    "dim-not-integer": (lambda: Quadratic.from_condition_number(10.0, dim=2.5), r"dim"),
     "kappa-with-dim-1": (lambda: Quadratic.from_condition_number(10.0, dim=1), r"kappa=10"),
-    "rosenbrock-b-0": (lambda: Rosenbrock(b=0.0), r"b > 0; got a=1\.0, b=0\.0"),
-    "rosenbrock-a-nan": (lambda: Rosenbrock(a=NAN), r"a=nan"),
-    "saddle-gamma-0": (lambda: Saddle(gamma=0.0), r"gamma must be finite and > 0"),
+    "rosenbrock-b-0": (lambda: Rosenbrock(b=0.0), r"b must be a finite number > 0; got 0\.0"),
+    "rosenbrock-a-nan": (lambda: Rosenbrock(a=NAN), r"a must be a finite number; got nan"),
+    "saddle-gamma-0": (lambda: Saddle(gamma=0.0), r"gamma must be a finite number > 0"),
+    "eigenvalues-2d": (lambda: Quadratic([[1.0, 2.0]]), r"eigenvalues must be 1-dimensional"),
+    "angle-nan": (lambda: Quadratic([1.0, 2.0], angle=NAN), r"angle must be a finite"),
+}
+
+BAD_KIND = {
+    "eigenvalues-strings": (lambda: Quadratic(["a", "b"]), r"eigenvalues must be an array of real"),
+    "eigenvalues-complex": (lambda: Quadratic([1.0 + 1j, 2.0]), r"eigenvalues must be an array"),
+    "dim-not-integer": (lambda: Quadratic.from_condition_number(10.0, dim=2.5), r"dim"),
+    "rosenbrock-a-string": (lambda: Rosenbrock(a="1"), r"a must be a real number"),
+    "angle-string": (lambda: Quadratic([1.0, 2.0], angle="30deg"), r"angle must be a real"),
+    "rng-string": (lambda: Quadratic([1.0, 2.0], rng="seed"), r"rng must be a numpy Generator"),
 }
 
 
@@ -347,6 +357,43 @@ BAD_CONSTRUCTION = {
 def test_bad_construction(make, match):
     with pytest.raises(ValueError, match=match):
         make()
+
+
+@pytest.mark.parametrize("make, match", BAD_KIND.values(), ids=BAD_KIND.keys())
+def test_bad_kind_of_argument(make, match):
+    with pytest.raises(TypeError, match=match):
+        make()
+
+
+def test_quadratic_keeps_copies_of_the_callers_arrays():
+    lam, x_star = np.array([1.0, 10.0]), np.array([1.0, -2.0])
+    f = Quadratic(lam, minimizer=x_star)
+    before = (f.value(np.zeros(2)), f.grad(np.zeros(2)).tolist(), f.condition_number)
+    lam[1], x_star[0] = 1000.0, 50.0  # the caller reuses its arrays
+    assert (f.value(np.zeros(2)), f.grad(np.zeros(2)).tolist(), f.condition_number) == before
+    assert f.eigenvalues.tolist() == [1.0, 10.0] and f.minimizer.tolist() == [1.0, -2.0]
+    with pytest.raises(ValueError, match="read-only"):  # and its own cannot drift from A
+        f.eigenvalues[0] = 5.0
+    with pytest.raises(ValueError, match="read-only"):
+        f.minimizer[0] = 5.0
+
+
+def test_rosenbrock_minimizer_is_read_only():
+    with pytest.raises(ValueError, match="read-only"):
+        Rosenbrock().minimizer[0] = 0.0
+
+
+@every_objective
+def test_x_that_is_not_numbers_is_a_type_error_naming_x(f):
+    for wrong in (["a", "b"], None, np.array([True, False])):
+        with pytest.raises(TypeError, match=r"^x must be an array"):
+            f.value(wrong)
+
+
+def test_nan_x_is_not_scanned_in_the_loop():
+    # value and grad only check the shape: a diverged iterate gives NaN back, not an error
+    assert math.isnan(Rosenbrock().value(np.array([NAN, 0.0])))
+    assert np.isnan(Quadratic([1.0, 2.0]).grad(np.array([NAN, 0.0]))).any()
 
 
 @every_objective

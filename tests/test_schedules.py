@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from optlib.data import load_digits, load_iris, make_regression
-from optlib.models import MLP, LinearRegression, SoftmaxRegression
+from optlib.datasets import load_digits, load_iris, make_regression
+from optlib.models import MLP, LinearClassifier, LinearRegression
 from optlib.optimizers import SGD, AdaGrad, Adam, AdamW, Momentum, Nesterov, RMSProp
 from optlib.schedules import (
     Constant,
@@ -101,34 +101,50 @@ def test_schedules_are_frozen_and_hashable():
 
 
 @pytest.mark.parametrize(
-    ("make", "name"),
+    ("make", "error", "name"),
     [
-        (lambda: Constant(0.0), "learning_rate"),
-        (lambda: Constant(-1.0), "learning_rate"),
-        (lambda: Constant(float("nan")), "learning_rate"),
-        (lambda: Constant("0.1"), "learning_rate"),
-        (lambda: StepDecay(0.1, every=0), "every"),
-        (lambda: StepDecay(0.1, every=2.5), "every"),
-        (lambda: StepDecay(0.1, every=2, factor=1.5), "factor"),
-        (lambda: StepDecay(0.1, every=2, factor=0.0), "factor"),
-        (lambda: Exponential(0.1, factor=-0.5), "factor"),
-        (lambda: Exponential(0.1, factor=0.5, every=True), "every"),
-        (lambda: Cosine(0.1, total_steps=0), "total_steps"),
-        (lambda: Cosine(0.1, total_steps=10, min_lr=0.2), "min_lr"),
-        (lambda: Cosine(0.1, total_steps=10, min_lr=-0.1), "min_lr"),
-        (lambda: LinearWarmup(Constant(0.1), warmup_steps=0), "warmup_steps"),
-        (lambda: LinearWarmup("fast", warmup_steps=3), "schedule"),
+        (lambda: Constant(0.0), ValueError, "learning_rate"),
+        (lambda: Constant(-1.0), ValueError, "learning_rate"),
+        (lambda: Constant(float("nan")), ValueError, "learning_rate"),
+        (lambda: Constant("0.1"), TypeError, "learning_rate"),
+        (lambda: StepDecay(0.1, every=0), ValueError, "every"),
+        (lambda: StepDecay(0.1, every=2.5), TypeError, "every"),
+        (lambda: StepDecay(0.1, every=2, factor=1.5), ValueError, "factor"),
+        (lambda: StepDecay(0.1, every=2, factor=0.0), ValueError, "factor"),
+        (lambda: Exponential(0.1, factor=-0.5), ValueError, "factor"),
+        (lambda: Exponential(0.1, factor=0.5, every=True), TypeError, "every"),
+        (lambda: Cosine(0.1, total_steps=0), ValueError, "total_steps"),
+        (lambda: Cosine(0.1, total_steps=10, min_lr=0.2), ValueError, "min_lr"),
+        (lambda: Cosine(0.1, total_steps=10, min_lr=-0.1), ValueError, "min_lr"),
+        (lambda: LinearWarmup(Constant(0.1), warmup_steps=0), ValueError, "warmup_steps"),
+        (lambda: LinearWarmup("fast", warmup_steps=3), TypeError, "schedule"),
+        (lambda: LinearWarmup(float("nan"), warmup_steps=3), ValueError, "schedule"),
+        (lambda: LinearWarmup(-0.1, warmup_steps=3), ValueError, "schedule"),
     ],
 )
-def test_bad_parameters_are_named(make, name):
-    with pytest.raises(ValueError, match=name):
+def test_bad_parameters_are_named(make, error, name):
+    with pytest.raises(error, match=name):
         make()
 
 
-@pytest.mark.parametrize("step", [-1, 1.5, "3", True])
-def test_bad_steps_are_rejected(step):
-    with pytest.raises(ValueError, match="step"):
-        Cosine(0.1, total_steps=10)(step)
+@pytest.mark.parametrize(
+    ("step", "error"),
+    [(-1, ValueError), (1.5, TypeError), ("3", TypeError), (True, TypeError), (None, TypeError)],
+)
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        Constant(0.1),
+        StepDecay(0.1, every=2),
+        Exponential(0.1, factor=0.5),
+        Cosine(0.1, total_steps=10),
+        LinearWarmup(0.1, warmup_steps=2),
+    ],
+    ids=lambda s: type(s).__name__,
+)
+def test_bad_steps_are_rejected(schedule, step, error):
+    with pytest.raises(error, match=r"^step must be an integer"):
+        schedule(step)
 
 
 def test_numpy_integer_steps_work():
@@ -149,7 +165,7 @@ def test_any_schedule_drives_any_optimizer_through_fit(optimizer):
     X, y = load_iris()
     sched = LinearWarmup(StepDecay(0.05, every=7, factor=0.5), warmup_steps=3)
     h = fit(
-        SoftmaxRegression(4, 3),
+        LinearClassifier(4, 3),
         optimizer,
         X,
         y,
@@ -237,7 +253,7 @@ def test_range_test_is_reproducible_and_leaves_inputs_alone(regression):
 
 def test_range_test_that_never_blows_up_says_so():
     X, y = load_iris()
-    res = lr_range_test(SoftmaxRegression(4, 3), SGD(), X, y, batch_size=16, rng=0, end=1e-2)
+    res = lr_range_test(LinearClassifier(4, 3), SGD(), X, y, batch_size=16, rng=0, end=1e-2)
     assert not res.diverged and "larger end" in res.message
     assert len(res.learning_rates) == 100 and res.learning_rates[-1] == pytest.approx(1e-2)
 

@@ -6,7 +6,7 @@ from scipy.stats import loguniform
 from sklearn.metrics import log_loss
 from sklearn.model_selection import GridSearchCV, ParameterGrid, RandomizedSearchCV
 
-from optlib.data import load_iris
+from optlib.datasets import load_iris
 from optlib.estimators import SoftmaxRegression
 from optlib.search import (
     LogUniform,
@@ -62,10 +62,39 @@ def test_kfold_splits_without_stratification():
     assert sorted(len(t) for _, t in splits) == [4, 4]
 
 
-@pytest.mark.parametrize("n_splits", [1, 0, 2.0, True, 11])
-def test_kfold_splits_bad_n_splits(n_splits):
-    with pytest.raises(ValueError, match="n_splits"):
+@pytest.mark.parametrize(
+    ("n_splits", "error"),
+    [(1, ValueError), (0, ValueError), (2.0, TypeError), (True, TypeError), (11, ValueError)],
+)
+def test_kfold_splits_bad_n_splits(n_splits, error):
+    with pytest.raises(error, match="n_splits"):
         kfold_splits(np.arange(10) % 2, n_splits)
+
+
+def test_a_class_smaller_than_n_splits_warns_like_stratified_kfold():
+    from sklearn.model_selection import StratifiedKFold
+
+    y = np.array([0] * 8 + [1] * 2)
+    message = "The least populated class in y has only 2 members, which is less than n_splits=3."
+    with pytest.warns(UserWarning, match=message):
+        splits = kfold_splits(y, 3, random_state=0)
+    with pytest.warns(UserWarning, match=message):  # the same words as scikit-learn's
+        list(StratifiedKFold(3).split(np.zeros((10, 1)), y))
+    assert sum(np.isin(1, y[test]) for _, test in splits) == 2  # one fold has no class 1
+    assert all(len(test) > 0 for _, test in splits)
+
+
+def test_no_warning_when_every_class_fills_the_folds(iris, recwarn):
+    kfold_splits(iris[1], 5, random_state=0)
+    assert not [w for w in recwarn if issubclass(w.category, UserWarning)]
+
+
+def test_the_search_warns_at_the_callers_line(iris):
+    X, y = iris
+    keep = np.r_[0:50, 50:52]  # class 1 has 2 members, cv=3
+    with pytest.warns(UserWarning, match="only 2 members") as record:
+        grid_search(fast_estimator(), {"learning_rate": [0.1]}, X[keep], y[keep], cv=3)
+    assert record[0].filename == __file__
 
 
 # --------------------------------------------------------------------------------------------
@@ -84,10 +113,22 @@ def test_parameter_grid_matches_scikit_learn_in_order(grid):
     assert list(parameter_grid(grid)) == list(ParameterGrid(grid))
 
 
-@pytest.mark.parametrize("grid", [{"lr": []}, {"lr": "0.1"}, {"lr": 0.1}, ["lr"]])
-def test_parameter_grid_bad_values(grid):
-    with pytest.raises(ValueError, match="param_grid"):
-        list(parameter_grid(grid))
+@pytest.mark.parametrize(
+    ("grid", "error"),
+    [
+        ({"lr": []}, ValueError),
+        ({}, ValueError),
+        ([], ValueError),
+        ([{"lr": [0.1]}, {}], ValueError),
+        ({"lr": "0.1"}, TypeError),
+        ({"lr": 0.1}, TypeError),
+        (["lr"], TypeError),
+        ("lr", TypeError),
+    ],
+)
+def test_parameter_grid_bad_values(grid, error):
+    with pytest.raises(error, match="param_grid"):
+        parameter_grid(grid)  # refused when called, before any candidate is drawn
 
 
 def test_log_uniform_spreads_draws_evenly_over_decades():
@@ -119,8 +160,10 @@ def test_sample_parameters_uses_rvs_and_lists():
     union = [{"optimizer": ["sgd"]}, {"optimizer": ["adam"], "beta1": [0.5]}]
     keys = {tuple(sorted(sample_parameters(union, rng))) for _ in range(50)}
     assert keys == {("optimizer",), ("beta1", "optimizer")}
-    with pytest.raises(ValueError, match="momentum"):
+    with pytest.raises(TypeError, match="momentum"):
         sample_parameters({"momentum": 0.9}, rng)
+    with pytest.raises(ValueError, match="param_distributions"):
+        sample_parameters({}, rng)
 
 
 # --------------------------------------------------------------------------------------------
@@ -263,3 +306,53 @@ def test_result_prints_ranked():
     lines = str(make_result()).splitlines()
     assert lines[0].split() == ["rank", "lr", "opt", "mean_score", "std_score", "fit_time"]
     assert [line.split()[1] for line in lines[1:]] == ["0.01", "0.1", "1"]
+
+
+# --------------------------------------------------------------------------------------------
+# The front door of the searches
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "name"),
+    [
+        ({"param_grid": {}}, ValueError, "param_grid"),
+        ({"param_grid": {"learning_rate": []}}, ValueError, "param_grid['learning_rate']"),
+        ({"cv": 1}, ValueError, "cv"),
+        ({"cv": 2.5}, TypeError, "cv"),
+        ({"cv": "folds"}, TypeError, "cv"),
+        ({"cv": []}, ValueError, "cv"),
+        ({"cv": [(np.arange(10), np.array([], dtype=int))]}, ValueError, "cv[0] has an empty test"),
+        ({"cv": [(np.arange(10), np.arange(200, 210))]}, ValueError, "cv[0] test"),
+        ({"scoring": "accuracy"}, TypeError, "scoring"),
+        ({"random_state": "seed"}, TypeError, "random_state"),
+        ({"random_state": -1}, ValueError, "random_state"),
+        ({"estimator": SoftmaxRegression}, TypeError, "estimator"),
+        ({"estimator": object()}, TypeError, "estimator"),
+    ],
+)
+def test_grid_search_bad_arguments_are_named(iris, kwargs, error, name):
+    X, y = iris
+    args = {"estimator": fast_estimator(), "param_grid": {"learning_rate": [0.1]}, **kwargs}
+    estimator, grid = args.pop("estimator"), args.pop("param_grid")
+    with pytest.raises(error) as info:
+        grid_search(estimator, grid, X, y, **args)
+    assert name in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "name"),
+    [
+        ({"n_iter": 0}, ValueError, "n_iter"),
+        ({"n_iter": 2.0}, TypeError, "n_iter"),
+        ({"space": {}}, ValueError, "param_distributions"),
+        ({"space": []}, ValueError, "param_distributions"),
+        ({"space": {"learning_rate": ()}}, ValueError, "param_distributions['learning_rate']"),
+    ],
+)
+def test_random_search_empty_spaces_are_refused(iris, kwargs, error, name):
+    X, y = iris
+    space = kwargs.pop("space", {"learning_rate": LogUniform(1e-3, 1.0)})
+    with pytest.raises(error) as info:
+        random_search(fast_estimator(), space, X, y, cv=3, **kwargs)
+    assert name in str(info.value)

@@ -139,3 +139,89 @@ def test_bad_input(kwargs, error, match):
 def test_optimizer_must_be_callable():
     with pytest.raises(TypeError, match="optimizer"):
         explore(Quadratic([1.0, 10.0]), SGD(), [1.0, 1.0], 10, sliders={"learning_rate": [1, 2]})
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error", "name"),
+    [
+        ((Quadratic([1.0, 10.0, 3.0]), SGD, [1.0, 1.0, 1.0]), {}, ValueError, "objective"),
+        ((Quadratic([1.0, 10.0]), SGD, [1.0, 1.0, 1.0]), {}, ValueError, "x0"),
+        ((Quadratic([1.0, 10.0]), SGD, [1.0, float("nan")]), {}, ValueError, "x0"),
+        ((Quadratic([1.0, 10.0]), SGD, ["a", "b"]), {}, TypeError, "x0"),
+        ((Quadratic([1.0, 10.0]), SGD, [1.0, 1.0], 0), {}, ValueError, "steps"),
+        (
+            (Quadratic([1.0, 10.0]), SGD, [1.0, 1.0]),
+            {"sliders": {"lr": [0.1, 0.2]}},
+            ValueError,
+            "'lr', which is not an argument of SGD",
+        ),
+        (
+            (Quadratic([1.0, 10.0]), SGD, [1.0, 1.0]),
+            {"sliders": {"learning_rate": []}},
+            ValueError,
+            "sliders['learning_rate']",
+        ),
+        (
+            (Quadratic([1.0, 10.0]), SGD, [1.0, 1.0]),
+            {"sliders": {"learning_rate": ["fast", "slow"]}},
+            TypeError,
+            "sliders['learning_rate'][0]",
+        ),
+        (
+            (Quadratic([1.0, 10.0]), SGD, [1.0, 1.0]),
+            {"sliders": {"learning_rate": [0.1, float("nan")]}},
+            ValueError,
+            "sliders['learning_rate'][1]",
+        ),
+        ((Quadratic([1.0, 10.0]), SGD, [1.0, 1.0]), {"sliders": [0.1, 0.2]}, TypeError, "sliders"),
+        (
+            (Quadratic([1.0, 10.0]), SGD, [1.0, 1.0]),
+            {"window": ((1.0, -1.0), (-1.0, 1.0))},
+            ValueError,
+            "window",
+        ),
+        (
+            (Quadratic([1.0, 10.0]), SGD, [1.0, 1.0]),
+            {"fixed": {"learning_rate": 0.1}},
+            ValueError,
+            "fixed",
+        ),
+    ],
+)
+def test_more_bad_input_named(args, kwargs, error, name):
+    kwargs = {"sliders": {"learning_rate": [0.05, 0.1]}, **kwargs}
+    with pytest.raises(error) as info:
+        explore(*args, **kwargs)
+    assert name in str(info.value)
+
+
+def test_window_sets_the_path_panel():
+    ex = explore(
+        Quadratic([1.0, 10.0]),
+        SGD,
+        [0.5, 0.5],
+        10,
+        sliders={"learning_rate": [0.05, 0.1]},
+        window=((-1.0, 1.0), (-0.5, 0.5)),
+    )
+    assert ex.ax_path.get_xlim() == (-1.0, 1.0) and ex.ax_path.get_ylim() == (-0.5, 0.5)
+
+
+def test_a_slider_move_does_not_check_again(explorer, monkeypatch):
+    import optlib.widgets
+
+    class Tripwire:
+        def __getattr__(self, name):
+            raise AssertionError(f"update() called _checks.{name}")
+
+    monkeypatch.setattr(optlib.widgets, "_checks", Tripwire())
+    explorer.update(momentum=0.9)
+    explorer.static()
+
+
+def test_caller_arrays_are_copied():
+    x0 = np.array([1.2, 1.0])
+    grid = np.array([0.05, 0.1])
+    ex = explore(Quadratic([1.0, 10.0]), SGD, x0, 10, sliders={"learning_rate": grid})
+    x0[0], grid[0] = 99.0, 99.0
+    assert ex.x0.tolist() == [1.2, 1.0] and ex.sliders["learning_rate"] == [0.05, 0.1]
