@@ -70,7 +70,9 @@ def _optimizer():
 
 
 def _open(kind: str):
-    from optlib.data import drop_file_cache, open_memmap
+    from _memory import drop_file_cache
+
+    from optlib.memmap import open_memmap
 
     if kind.endswith("memory"):
         return np.load(DATA / "X.npy"), np.load(DATA / "y.npy")
@@ -114,7 +116,7 @@ def _fit(X, y, block_size):
 
 
 def worker(kind: str) -> None:
-    from optlib.data import MemorySampler, process_memory
+    from _memory import MemorySampler, process_memory
 
     start = process_memory()
     X, y = _open(kind)
@@ -246,7 +248,7 @@ def run_worker(kind: str, limit_bytes: int | None) -> dict:
 
 def read_file(paths, *, cold: bool) -> float:
     """Read files start to end in 16 MiB requests (from disk when cold); return MB/s."""
-    from optlib.data import drop_file_cache
+    from _memory import drop_file_cache
 
     total, t0 = 0, time.perf_counter()
     for path in paths:
@@ -271,7 +273,7 @@ def main() -> None:
         worker(args.worker)
         return
 
-    from optlib.data import make_regression_memmap
+    from optlib.memmap import make_regression_memmap
 
     n = int(args.gb * 2**30) // (4 * N_FEATURES)
     t0 = time.perf_counter()

@@ -36,19 +36,19 @@ __all__ += ["History", "Path", "fit", "minimize"]
 
 # Models and data. optlib.models.SoftmaxRegression (a loss and gradient) is not re-exported:
 # the flat name SoftmaxRegression belongs to the scikit-learn estimator of optlib.estimators.
-from optlib import data, models  # noqa: E402
-from optlib.data import (  # noqa: E402
+from optlib import data, datasets, memmap, models  # noqa: E402
+from optlib.data import minibatches  # noqa: E402
+from optlib.datasets import (  # noqa: E402
     load_digits,
     load_iris,
     make_classification,
     make_regression,
-    minibatches,
-    open_memmap,
-    to_memmap,
 )
+from optlib.memmap import open_memmap, to_memmap  # noqa: E402
 from optlib.models import MLP, LinearRegression, gradient_check  # noqa: E402
 
-__all__ += ["data", "models", "load_digits", "load_iris", "make_classification"]
+__all__ += ["data", "datasets", "memmap", "models"]
+__all__ += ["load_digits", "load_iris", "make_classification"]
 __all__ += ["make_regression", "minibatches", "open_memmap", "to_memmap"]
 __all__ += ["MLP", "LinearRegression", "gradient_check"]
 

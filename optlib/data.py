@@ -15,36 +15,22 @@ file means one random disk read per row. Two remedies are built in:
 * ``block_size=k`` shuffles *blocks* of ``k`` contiguous rows instead, then shuffles rows within
   a window of ``window`` blocks: reads become long and sequential, at the price of a permutation
   that is no longer uniform (rows of the same block tend to share batches).
+
+Data sets on disk are written and opened by :mod:`optlib.memmap`; the bundled and synthetic
+data sets are in :mod:`optlib.datasets`.
 """
 
 from __future__ import annotations
 
 import itertools
 import mmap
-import os
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 
-from optlib._checks import as_rng as _as_rng
-from optlib._checks import positive_int as _positive_int
+from optlib import _checks
 
-__all__ = [
-    "MemorySampler",
-    "batch_indices",
-    "drop_file_cache",
-    "load_digits",
-    "load_iris",
-    "make_classification",
-    "make_regression",
-    "make_regression_memmap",
-    "minibatches",
-    "open_memmap",
-    "process_memory",
-    "to_memmap",
-]
+__all__ = ["batch_indices", "minibatches"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -76,19 +62,19 @@ def _block_permutation(n: int, block_size: int, window: int, rng):
 
 
 def _epoch_plan(n, b, *, shuffle, drop_last, rng, block_size, window, sort):
-    """The batches of one epoch and, for a block shuffle, its windows (else None)."""
+    """The batches of one epoch and, for a block shuffle, its windows (else None).
+
+    Unchecked: the arguments are what :func:`_check_plan` returned.
+    """
     n_full = n // b
     stop = n_full * b if drop_last else n
     if not shuffle:
         return (slice(i, min(i + b, n)) for i in range(0, stop, b)), None
-    rng = _as_rng(rng)
     windows = None
     if block_size is None:
         order = rng.permutation(n)
     else:
-        order, windows = _block_permutation(
-            n, _positive_int("block_size", block_size), _positive_int("window", window), rng
-        )
+        order, windows = _block_permutation(n, block_size, window, rng)
     full = order[: n_full * b].reshape(n_full, b)
     if sort:
         full.sort(axis=1)  # monotone reads within a batch; the same set of rows
@@ -96,6 +82,18 @@ def _epoch_plan(n, b, *, shuffle, drop_last, rng, block_size, window, sort):
         return iter(full), windows  # row views of the permutation, one per batch
     last = order[n_full * b :]
     return itertools.chain(full, [np.sort(last) if sort else last]), windows
+
+
+def _check_plan(batch_size, shuffle, drop_last, rng, block_size, window) -> dict:
+    """The front-door checks of the epoch's order, shared by batch_indices and minibatches."""
+    return dict(
+        b=_checks.positive_int("batch_size", batch_size),
+        shuffle=_checks.flag("shuffle", shuffle),
+        drop_last=_checks.flag("drop_last", drop_last),
+        rng=_checks.as_rng(rng),
+        block_size=None if block_size is None else _checks.positive_int("block_size", block_size),
+        window=_checks.positive_int("window", window),
+    )
 
 
 def batch_indices(
@@ -123,18 +121,9 @@ def batch_indices(
     >>> list(batch_indices(5, 2, shuffle=False, drop_last=True))
     [slice(0, 2, None), slice(2, 4, None)]
     """
-    n = _positive_int("n_samples", n_samples)
-    b = _positive_int("batch_size", batch_size)
-    batches, _ = _epoch_plan(
-        n,
-        b,
-        shuffle=shuffle,
-        drop_last=drop_last,
-        rng=rng,
-        block_size=block_size,
-        window=window,
-        sort=sort,
-    )
+    n = _checks.positive_int("n_samples", n_samples)
+    plan = _check_plan(batch_size, shuffle, drop_last, rng, block_size, window)
+    batches, _ = _epoch_plan(n, plan.pop("b"), sort=_checks.flag("sort", sort), **plan)
     return batches
 
 
@@ -143,15 +132,74 @@ def batch_indices(
 # --------------------------------------------------------------------------------------------
 
 
+_KIND = {"b": "bool", "c": "complex", "O": "object", "U": "string", "S": "bytes", "V": "void"}
+_KIND.update(M="datetime", m="timedelta")
+
+
 def _as_arraylike(a, name: str):
-    """Arrays and array-likes with ``shape`` and slicing pass through; lists become arrays."""
+    """Arrays and array-likes with ``shape`` and slicing pass through; lists become arrays.
+
+    The dtype, when the array-like has one, must be real numbers (integers or floats): bool,
+    complex, object and string data are refused by name. Nothing is copied or converted.
+    """
     if a is None:
-        raise TypeError(f"{name} must be an array, not None")
+        raise TypeError(f"{name} must be an array of numbers, not None")
     if not (hasattr(a, "shape") and hasattr(a, "__getitem__")):
-        a = np.asarray(a)
-    if len(a.shape) == 0:
-        raise ValueError(f"{name} must have at least one dimension (one row per example)")
+        try:
+            a = np.asarray(a)
+        except (TypeError, ValueError) as err:  # e.g. a ragged list
+            raise TypeError(
+                f"{name} must be an array of numbers; got {_checks._show(a)}: {err}"
+            ) from err
+    try:
+        shape = tuple(int(m) for m in a.shape)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{name}.shape must be a tuple of ints; got {a.shape!r}") from err
+    if len(shape) == 0:
+        raise ValueError(
+            f"{name} must have at least one dimension (one row per example); got a scalar"
+        )
+    dtype = getattr(a, "dtype", None)
+    if dtype is not None:
+        dtype = np.dtype(dtype)
+        if dtype.kind not in "iuf":
+            kind = _KIND.get(dtype.kind, dtype.kind)
+            raise TypeError(
+                f"{name} must hold real numbers (integers or floats); got dtype {dtype} ({kind})"
+                f" from {_checks._show(a)}; convert it, e.g. np.asarray({name}, dtype=np.float32)"
+            )
     return a
+
+
+class _Column:
+    """A column vector y of shape (n, 1) seen as (n,): rows come out 1-D."""
+
+    def __init__(self, a):
+        self.a, self.shape = a, (a.shape[0],)
+        self.dtype = getattr(a, "dtype", None)
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, key):
+        rows = np.asarray(self.a[key])
+        return rows.reshape(len(rows))
+
+
+def _as_data(X, y):
+    """The front-door checks of a data set ``(X, y)``: arrays of real numbers, one row per
+    example in each, at least one example. A column vector ``y`` of shape (n, 1) is read as
+    shape (n,) (a view): with (n, 1) targets a model's ``Xw - y`` would silently broadcast
+    to (n, n). Targets of shape (n, k), k > 1, pass through (several outputs)."""
+    X, y = _as_arraylike(X, "X"), _as_arraylike(y, "y")
+    if len(y.shape) > 2:
+        raise ValueError(f"y must have shape (n,) or (n, n_outputs); got shape {tuple(y.shape)}")
+    if len(y.shape) == 2 and y.shape[1] == 1:
+        y = y[:, 0] if isinstance(y, np.ndarray) else _Column(y)
+    _checks.same_length("X", range(X.shape[0]), "y", range(y.shape[0]))
+    if X.shape[0] == 0:
+        raise ValueError("X and y are empty (0 rows): a data set needs at least one example")
+    return X, y
 
 
 def _in_memory(a) -> bool:
@@ -371,9 +419,16 @@ def minibatches(
 
     Raises
     ------
+    TypeError
+        If an argument is of the wrong kind (``batch_size=2.5``, ``shuffle="yes"``), or X or
+        y hold something other than real numbers (bool, complex, object or string data).
     ValueError
-        If ``batch_size`` is not a positive integer, X and y have different lengths, the data
-        set is empty, ``drop_last`` leaves no batch, or the data hold NaN or inf.
+        If ``batch_size`` is not positive, X and y have different lengths, the data set is
+        empty, ``drop_last`` leaves no batch, or the data hold NaN or inf.
+
+    Notes
+    -----
+    A column vector ``y`` of shape ``(n, 1)`` is read as shape ``(n,)``: its batches are 1-D.
 
     Examples
     --------
@@ -384,18 +439,15 @@ def minibatches(
     >>> [yb.tolist() for _, yb in minibatches(X, y, 2, shuffle=False, drop_last=True)]
     [[0, 1], [2, 3]]
     """
-    X, y = _as_arraylike(X, "X"), _as_arraylike(y, "y")
-    b = _positive_int("batch_size", batch_size)
-    n = X.shape[0]
-    if y.shape[0] != n:
-        raise ValueError(f"X and y must have the same number of examples; got {n} and {y.shape[0]}")
-    if n == 0:
-        raise ValueError("the data set is empty (0 examples): there is nothing to batch")
-    if drop_last and b > n:
+    X, y = _as_data(X, y)
+    plan = _check_plan(batch_size, shuffle, drop_last, rng, block_size, window)
+    check_finite = _checks.flag("check_finite", check_finite)
+    b, n = plan.pop("b"), X.shape[0]
+    if plan["drop_last"] and b > n:
         raise ValueError(
             f"batch_size={b} is larger than the {n} examples and drop_last=True: no batch is left"
         )
-    check_X = check_y = bool(check_finite)
+    check_X = check_y = check_finite
     if check_finite:
         for name, arr in (("X", X), ("y", y)):
             if _in_memory(arr):
@@ -406,338 +458,5 @@ def minibatches(
                     check_X = False
                 else:
                     check_y = False
-    batches, windows = _epoch_plan(
-        n,
-        b,
-        shuffle=shuffle,
-        drop_last=drop_last,
-        rng=rng,
-        block_size=block_size,
-        window=window,
-        sort=not _in_memory(X),
-    )
+    batches, windows = _epoch_plan(n, b, sort=not _in_memory(X), **plan)
     return _batches(X, y, batches, check_X, check_y, windows)
-
-
-# --------------------------------------------------------------------------------------------
-# Memory-mapped data sets
-# --------------------------------------------------------------------------------------------
-
-
-def _paths(path) -> tuple[Path, Path]:
-    path = Path(path)
-    return path / "X.npy", path / "y.npy"
-
-
-def open_memmap(path, mode: str = "r") -> tuple[np.memmap, np.memmap]:
-    """Open the data set written by :func:`to_memmap` as two memory maps ``(X, y)``.
-
-    Nothing is read until rows are used: the operating system pages in the parts of the
-    files that are touched and may drop them again under memory pressure.
-
-    Parameters
-    ----------
-    path : str or Path
-        The directory holding ``X.npy`` and ``y.npy``.
-    mode : {"r", "r+", "c"}, default "r"
-        As in :func:`numpy.load` (``"r"``: read-only).
-    """
-    if mode not in ("r", "r+", "c"):
-        raise ValueError(f"mode must be 'r', 'r+' or 'c'; got {mode!r}")
-    px, py = _paths(path)
-    if not px.exists() or not py.exists():
-        raise FileNotFoundError(f"{path} must hold X.npy and y.npy (see optlib.data.to_memmap)")
-    return np.load(px, mmap_mode=mode), np.load(py, mmap_mode=mode)
-
-
-def _create(path, n: int, x_shape, x_dtype, y_shape, y_dtype):
-    px, py = _paths(path)
-    px.parent.mkdir(parents=True, exist_ok=True)
-    fmt = np.lib.format
-    Xm = fmt.open_memmap(px, mode="w+", dtype=x_dtype, shape=(n, *x_shape))
-    ym = fmt.open_memmap(py, mode="w+", dtype=y_dtype, shape=(n, *y_shape))
-    return Xm, ym
-
-
-def to_memmap(path, X, y, *, chunk_rows: int = 65536) -> tuple[np.memmap, np.memmap]:
-    """Write ``X`` and ``y`` as ``.npy`` files in directory ``path`` and open them mapped.
-
-    The rows are copied ``chunk_rows`` at a time, so ``X`` may itself be a memory map larger
-    than memory.
-
-    Examples
-    --------
-    >>> import numpy as np, tempfile
-    >>> with tempfile.TemporaryDirectory() as d:
-    ...     Xm, ym = to_memmap(d, np.ones((3, 2), np.float32), np.arange(3))
-    ...     isinstance(Xm, np.memmap), Xm.shape, ym.tolist()
-    (True, (3, 2), [0, 1, 2])
-    """
-    X, y = _as_arraylike(X, "X"), _as_arraylike(y, "y")
-    n = X.shape[0]
-    if y.shape[0] != n:
-        raise ValueError(f"X and y must have the same number of examples; got {n} and {y.shape[0]}")
-    step = _positive_int("chunk_rows", chunk_rows)
-    Xm, ym = _create(path, n, X.shape[1:], np.dtype(X.dtype), y.shape[1:], np.dtype(y.dtype))
-    for i in range(0, n, step):
-        Xm[i : i + step] = X[i : i + step]
-        ym[i : i + step] = y[i : i + step]
-    Xm.flush()
-    ym.flush()
-    del Xm, ym
-    return open_memmap(path)
-
-
-def make_regression_memmap(
-    path,
-    n_samples: int,
-    n_features: int,
-    *,
-    noise: float = 0.1,
-    seed=None,
-    dtype=np.float32,
-    chunk_rows: int = 65536,
-) -> tuple[np.memmap, np.memmap]:
-    r"""Write a synthetic linear-regression data set to disk chunk by chunk and open it mapped.
-
-    :math:`y = X w^\star + \sigma \varepsilon` with :math:`X, \varepsilon` standard normal and
-    :math:`w^\star \sim \mathcal N(0, I/d)`, generated ``chunk_rows`` rows at a time: the data
-    set may be far larger than memory. The same ``seed`` and ``chunk_rows`` give the same files.
-
-    Returns
-    -------
-    (X, y) : two read-only memory maps of ``path/X.npy`` and ``path/y.npy``.
-    """
-    n = _positive_int("n_samples", n_samples)
-    d = _positive_int("n_features", n_features)
-    step = _positive_int("chunk_rows", chunk_rows)
-    rng = _as_rng(seed)
-    w = rng.normal(0.0, 1.0 / np.sqrt(d), size=d)
-    Xm, ym = _create(path, n, (d,), np.dtype(dtype), (), np.dtype(dtype))
-    for i in range(0, n, step):
-        rows = min(step, n - i)
-        Xc = rng.standard_normal((rows, d), dtype=np.float32).astype(dtype, copy=False)
-        Xm[i : i + rows] = Xc
-        ym[i : i + rows] = Xc @ w.astype(dtype) + noise * rng.standard_normal(rows)
-        Xm.flush()  # hand the written pages to the OS as we go
-    ym.flush()
-    del Xm, ym
-    return open_memmap(path)
-
-
-# --------------------------------------------------------------------------------------------
-# Data sets
-# --------------------------------------------------------------------------------------------
-
-
-def load_iris(scale: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Fisher's iris (150 examples, 4 features, 3 classes), shipped with scikit-learn.
-
-    With ``scale=True`` each feature is standardised to mean 0 and standard deviation 1 (over
-    the whole set; standardise with the training split's statistics for honest test scores).
-
-    Examples
-    --------
-    >>> X, y = load_iris()
-    >>> X.shape, y.shape, sorted(set(y.tolist()))
-    ((150, 4), (150,), [0, 1, 2])
-    """
-    from sklearn.datasets import load_iris as _load
-
-    X, y = _load(return_X_y=True)
-    X = X.astype(np.float64)
-    if scale:
-        X = (X - X.mean(axis=0)) / X.std(axis=0)
-    return X, y.astype(np.int64)
-
-
-def load_digits(scale: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """8x8 images of handwritten digits (1797 examples, 64 features, 10 classes).
-
-    Shipped with scikit-learn (no download). With ``scale=True`` the pixel values 0..16 are
-    divided by 16 into [0, 1] (standardising would divide some always-blank pixels by zero).
-
-    Examples
-    --------
-    >>> X, y = load_digits()
-    >>> X.shape, float(X.max()), len(set(y.tolist()))
-    ((1797, 64), 1.0, 10)
-    """
-    from sklearn.datasets import load_digits as _load
-
-    X, y = _load(return_X_y=True)
-    X = X.astype(np.float64)
-    if scale:
-        X = X / 16.0
-    return X, y.astype(np.int64)
-
-
-def make_regression(
-    n_samples: int = 1000,
-    n_features: int = 10,
-    *,
-    noise: float = 0.1,
-    seed=None,
-    rng=None,
-    return_coef: bool = False,
-):
-    r"""A synthetic linear-regression task :math:`y = X w^\star + b^\star + \sigma\varepsilon`.
-
-    :math:`X` and :math:`\varepsilon` are standard normal, :math:`w^\star \sim \mathcal N(0,
-    I/d)` and :math:`b^\star = 0.5`. ``seed`` (or ``rng``, its alias) fixes everything.
-
-    Returns
-    -------
-    X, y : ndarray
-        Shapes ``(n_samples, n_features)`` and ``(n_samples,)``, float64.
-    coef : ndarray, optional
-        ``[w*, b*]`` (the parameter vector of :class:`optlib.models.LinearRegression`) when
-        ``return_coef=True``.
-
-    Examples
-    --------
-    >>> X, y, coef = make_regression(100, 3, noise=0.0, seed=0, return_coef=True)
-    >>> import numpy as np; bool(np.allclose(X @ coef[:-1] + coef[-1], y))
-    True
-    """
-    if seed is not None and rng is not None:
-        raise ValueError("pass seed or rng, not both")
-    n = _positive_int("n_samples", n_samples)
-    d = _positive_int("n_features", n_features)
-    if not (np.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be a finite number >= 0; got {noise!r}")
-    g = _as_rng(rng if rng is not None else seed)
-    w = g.normal(0.0, 1.0 / np.sqrt(d), size=d)
-    b = 0.5
-    X = g.standard_normal((n, d))
-    y = X @ w + b + noise * g.standard_normal(n)
-    return (X, y, np.append(w, b)) if return_coef else (X, y)
-
-
-def make_classification(
-    n_samples: int = 1000,
-    n_features: int = 2,
-    n_classes: int = 2,
-    *,
-    class_sep: float = 2.0,
-    seed=None,
-    rng=None,
-):
-    """Gaussian blobs: ``n_classes`` clusters with unit variance around random centres.
-
-    The centres are drawn on a sphere of radius ``class_sep``, so larger ``class_sep`` makes
-    the classes easier to separate. Labels are balanced (as equal as ``n_samples`` allows).
-
-    Returns
-    -------
-    X : ndarray, shape (n_samples, n_features), float64
-    y : ndarray, shape (n_samples,), int64
-
-    Examples
-    --------
-    >>> X, y = make_classification(7, 2, 3, seed=0)
-    >>> X.shape, sorted(y.tolist())
-    ((7, 2), [0, 0, 0, 1, 1, 2, 2])
-    """
-    if seed is not None and rng is not None:
-        raise ValueError("pass seed or rng, not both")
-    n = _positive_int("n_samples", n_samples)
-    d = _positive_int("n_features", n_features)
-    k = _positive_int("n_classes", n_classes)
-    if k < 2:
-        raise ValueError(f"n_classes must be at least 2; got {n_classes!r}")
-    if not (np.isfinite(class_sep) and class_sep >= 0):
-        raise ValueError(f"class_sep must be a finite number >= 0; got {class_sep!r}")
-    g = _as_rng(rng if rng is not None else seed)
-    centres = g.standard_normal((k, d))
-    centres *= class_sep / np.linalg.norm(centres, axis=1, keepdims=True)
-    y = g.permutation(np.arange(n) % k).astype(np.int64)
-    X = centres[y] + g.standard_normal((n, d))
-    return X, y
-
-
-# --------------------------------------------------------------------------------------------
-# Measuring memory
-# --------------------------------------------------------------------------------------------
-
-_STATUS_FIELDS = ("VmRSS", "VmHWM", "RssAnon", "RssFile")
-
-
-def process_memory() -> dict[str, int]:
-    """This process's memory in bytes, from ``/proc/self/status`` (Linux).
-
-    ``RssAnon`` is what the process allocated itself (arrays, the interpreter); ``RssFile``
-    the pages of mapped files it has touched that are still resident (the kernel may drop
-    them at any time, they are a cache); ``VmRSS`` is their sum (plus shared memory) and
-    ``VmHWM`` its peak. Returns an empty dict where ``/proc`` is not available.
-    """
-    out: dict[str, int] = {}
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                key, _, rest = line.partition(":")
-                if key in _STATUS_FIELDS:
-                    out[key] = int(rest.split()[0]) * 1024
-    except OSError:
-        return {}
-    return out
-
-
-class MemorySampler:
-    """Sample :func:`process_memory` in a background thread; keep the peaks.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> with MemorySampler(interval=0.001) as mem:
-    ...     a = np.ones(1_000_000)
-    >>> mem.peak["RssAnon"] >= 0
-    True
-    """
-
-    def __init__(self, interval: float = 0.01):
-        if not (np.isfinite(interval) and interval > 0):
-            raise ValueError(f"interval must be a positive number of seconds; got {interval!r}")
-        self.interval = float(interval)
-        self.peak: dict[str, int] = {}
-        self.samples = 0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def sample(self) -> None:
-        """Take one sample now (the thread calls this every ``interval`` seconds)."""
-        for key, value in process_memory().items():
-            self.peak[key] = max(self.peak.get(key, 0), value)
-        self.samples += 1
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            self.sample()
-
-    def __enter__(self) -> MemorySampler:
-        self.sample()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-        self.sample()
-
-
-def drop_file_cache(path) -> None:
-    """Ask the OS to drop the cached pages of one file (Linux ``posix_fadvise``; else no-op).
-
-    Used to measure reads from a cold file, e.g. how much of a memory map an epoch touches.
-    Pages still mapped by a process may stay cached.
-    """
-    if not hasattr(os, "posix_fadvise"):
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-    finally:
-        os.close(fd)

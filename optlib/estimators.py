@@ -299,7 +299,7 @@ default "momentum"
 
     Examples
     --------
-    >>> from optlib.data import load_iris
+    >>> from optlib.datasets import load_iris
     >>> X, y = load_iris()
     >>> clf = SoftmaxRegression(learning_rate=0.1, momentum=0.9, random_state=0).fit(X, y)
     >>> clf.coef_.shape, clf.n_iter_, clf.score(X, y) >= 0.95
@@ -385,7 +385,7 @@ default "adam"
 
     Examples
     --------
-    >>> from optlib.data import load_iris
+    >>> from optlib.datasets import load_iris
     >>> X, y = load_iris()
     >>> clf = MLPClassifier(hidden_layer_sizes=(16,), random_state=0).fit(X, y)
     >>> [W.shape for W in clf.coefs_], clf.score(X, y) >= 0.95

@@ -327,7 +327,7 @@ def fit(
 
     Examples
     --------
-    >>> from optlib.data import make_regression
+    >>> from optlib.datasets import make_regression
     >>> from optlib.models import LinearRegression
     >>> class GD:   # any optimizer with init/step; optlib.optimizers.SGD in the book
     ...     learning_rate = 0.1

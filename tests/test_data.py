@@ -3,28 +3,21 @@
 import ctypes
 import itertools
 import mmap
-import os
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from optlib.data import (
-    MemorySampler,
-    batch_indices,
-    drop_file_cache,
-    load_digits,
-    load_iris,
-    make_classification,
-    make_regression,
-    make_regression_memmap,
-    minibatches,
-    open_memmap,
-    process_memory,
-    to_memmap,
-)
+from optlib.data import batch_indices, minibatches
+from optlib.datasets import make_classification, make_regression
+from optlib.memmap import make_regression_memmap, open_memmap, to_memmap
+
+# The memory probes live with the benchmarks (benchmarks/_memory.py), not in optlib.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from _memory import MemorySampler, drop_file_cache, process_memory  # noqa: E402
 
 
 def _data(n, d=3):
@@ -56,6 +49,34 @@ def test_every_example_exactly_once_per_epoch(n, batch_size, shuffle, block_size
     assert np.array_equal(np.sort(ids), np.arange(n))  # each index once, none missing
     assert [len(b) for b in batches[:-1]] == [batch_size] * (len(batches) - 1)
     assert len(batches[-1]) == (n % batch_size or batch_size)  # the last partial batch kept
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    n=st.integers(1, 200),
+    batch_size=st.integers(1, 64),
+    shuffle=st.booleans(),
+    drop_last=st.booleans(),
+    block_size=st.sampled_from([None, 1, 5]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_each_example_once_per_epoch_with_or_without_drop_last(
+    n, batch_size, shuffle, drop_last, block_size, seed
+):
+    kw = dict(shuffle=shuffle, drop_last=drop_last, rng=seed, block_size=block_size, window=2)
+    if drop_last and batch_size > n:
+        with pytest.raises(ValueError, match="drop_last"):
+            _epoch_ids(n, batch_size, **kw)
+        return
+    batches = _epoch_ids(n, batch_size, **kw)
+    ids = np.concatenate(batches)
+    assert len(np.unique(ids)) == len(ids)  # no example twice
+    assert set(ids.tolist()) <= set(range(n))
+    if drop_last:
+        assert len(ids) == n - n % batch_size
+        assert all(len(b) == batch_size for b in batches)
+    else:
+        assert np.array_equal(np.sort(ids), np.arange(n))  # every example, exactly once
 
 
 @pytest.mark.parametrize("n, batch_size", [(7, 3), (101, 10), (13, 13), (5, 7), (1, 1)])
@@ -134,16 +155,20 @@ def test_block_shuffle_reads_long_runs():
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("batch_size", [0, -3, 2.5, True, "8", None])
-def test_bad_batch_size(batch_size):
+@pytest.mark.parametrize(
+    "batch_size, error",
+    [(0, ValueError), (-3, ValueError), (2.5, TypeError), (True, TypeError)]
+    + [("8", TypeError), (None, TypeError)],
+)
+def test_bad_batch_size(batch_size, error):
     X, y = _data(10)
-    with pytest.raises(ValueError, match="batch_size must be a positive integer"):
+    with pytest.raises(error, match="batch_size must be a positive integer"):
         minibatches(X, y, batch_size)
 
 
 def test_errors_are_raised_at_the_call_not_at_the_first_batch():
     X, y = _data(10)
-    with pytest.raises(ValueError, match="same number of examples; got 10 and 9"):
+    with pytest.raises(ValueError, match="same number of rows; got 10 and 9"):
         minibatches(X, y[:-1], 4)
     with pytest.raises(ValueError, match="empty"):
         minibatches(X[:0], y[:0], 4)
@@ -153,6 +178,18 @@ def test_errors_are_raised_at_the_call_not_at_the_first_batch():
         minibatches(X, y, 4, rng="seed")
     with pytest.raises(ValueError, match="block_size"):
         minibatches(X, y, 4, block_size=0)
+    with pytest.raises(TypeError, match="X must hold real numbers"):
+        minibatches(X.astype(object), y, 4)
+
+
+def test_a_column_vector_y_is_read_as_one_dimensional(tmp_path):
+    X, y = _data(10)
+    batches = list(minibatches(X, y.reshape(-1, 1), 4, rng=0))
+    assert all(yb.shape == (len(Xb),) and np.array_equal(Xb, X[yb]) for Xb, yb in batches)
+    Yk = np.stack([y, -y], axis=1)  # several outputs pass through
+    assert all(yb.shape == (len(yb), 2) for _, yb in minibatches(X, Yk, 4, rng=0))
+    Ra = RecordingArray(y.reshape(-1, 1))  # an array-like that only slices
+    assert sorted(np.concatenate([yb for _, yb in minibatches(X, Ra, 3, rng=1)])) == list(y)
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
@@ -277,57 +314,9 @@ def test_minibatches_of_a_memmap_equal_those_of_the_array(tmp_path):
         assert not isinstance(xb, np.memmap)  # a batch is a small in-memory array
 
 
-def test_memmap_helpers_round_trip_and_validate(tmp_path):
-    X, y = make_classification(50, 3, 2, seed=0)
-    Xm, ym = to_memmap(tmp_path / "set", X, y, chunk_rows=7)
-    assert np.array_equal(Xm, X) and np.array_equal(ym, y) and Xm.dtype == X.dtype
-    assert not Xm.flags.writeable
-    with pytest.raises(ValueError, match="mode"):
-        open_memmap(tmp_path / "set", mode="w+")
-    with pytest.raises(FileNotFoundError, match="X.npy"):
-        open_memmap(tmp_path / "nothing")
-    with pytest.raises(ValueError, match="same number"):
-        to_memmap(tmp_path / "bad", X, y[:-1])
-
-
-def test_make_regression_memmap_is_seeded_and_written_in_chunks(tmp_path):
-    Xa, ya = make_regression_memmap(tmp_path / "a", 1000, 4, seed=3, chunk_rows=128)
-    Xb, yb = make_regression_memmap(tmp_path / "b", 1000, 4, seed=3, chunk_rows=128)
-    assert Xa.dtype == np.float32 and Xa.shape == (1000, 4)
-    assert np.array_equal(Xa, Xb) and np.array_equal(ya, yb)
-    assert os.path.getsize(tmp_path / "a" / "X.npy") >= 1000 * 4 * 4
-    w, *_ = np.linalg.lstsq(np.asarray(Xa, float), np.asarray(ya, float), rcond=None)
-    assert np.mean((Xa @ w - ya) ** 2) == pytest.approx(0.01, rel=0.2)  # noise 0.1
-
-
 # --------------------------------------------------------------------------------------------
-# data sets
+# the memory probes of the benchmarks
 # --------------------------------------------------------------------------------------------
-
-
-def test_bundled_data_sets():
-    X, y = load_iris()
-    assert X.shape == (150, 4) and y.dtype == np.int64 and np.bincount(y).tolist() == [50] * 3
-    assert np.allclose(X.mean(axis=0), 0) and np.allclose(X.std(axis=0), 1)
-    Xd, yd = load_digits()
-    assert Xd.shape == (1797, 64) and Xd.min() == 0 and Xd.max() == 1 and set(yd) == set(range(10))
-    assert load_digits(scale=False)[0].max() == 16
-
-
-def test_synthetic_makers_are_seeded_and_validated():
-    a, b = make_regression(50, 3, seed=0), make_regression(50, 3, rng=np.random.default_rng(0))
-    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
-    X, y, coef = make_regression(500, 3, noise=0.0, seed=2, return_coef=True)
-    assert np.allclose(X @ coef[:-1] + coef[-1], y)
-    Xc, yc = make_classification(300, 2, 3, seed=0)
-    assert np.bincount(yc).tolist() == [100] * 3
-    assert np.array_equal(Xc, make_classification(300, 2, 3, seed=0)[0])
-    with pytest.raises(ValueError, match="n_classes"):
-        make_classification(10, 2, 1)
-    with pytest.raises(ValueError, match="noise"):
-        make_regression(10, 2, noise=-1.0)
-    with pytest.raises(ValueError, match="seed or rng"):
-        make_regression(10, 2, seed=0, rng=np.random.default_rng(0))
 
 
 def test_process_memory_reads_proc_status():

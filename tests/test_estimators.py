@@ -20,7 +20,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import optlib
 from optlib import models
-from optlib.data import load_iris
+from optlib.datasets import load_iris
 from optlib.estimators import MLPClassifier, SoftmaxRegression
 from optlib.optimizers import SGD, AdaGrad, Adam, AdamW, Momentum, Nesterov, RMSProp
 

@@ -6,7 +6,8 @@ import warnings
 import numpy as np
 import pytest
 
-from optlib.data import load_digits, load_iris, make_regression, to_memmap
+from optlib.datasets import load_digits, load_iris, make_regression
+from optlib.memmap import to_memmap
 from optlib.models import MLP, LinearRegression
 
 try:
