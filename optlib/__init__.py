@@ -16,10 +16,11 @@ from optlib.optimizers import (  # noqa: E402
     AdamW,
     Momentum,
     Nesterov,
+    Optimizer,
     RMSProp,
 )
 
-__all__ += ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AdamW"]
+__all__ += ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AdamW"]
 
 from optlib.check import assert_rule_matches, compare_rule  # noqa: E402
 
@@ -34,8 +35,8 @@ from optlib.train import History, Path, fit, minimize  # noqa: E402
 
 __all__ += ["History", "Path", "fit", "minimize"]
 
-# Models and data. optlib.models.SoftmaxRegression (a loss and gradient) is not re-exported:
-# the flat name SoftmaxRegression belongs to the scikit-learn estimator of optlib.estimators.
+# Models and data. The flat name SoftmaxRegression is the scikit-learn estimator of
+# optlib.estimators; the model it trains (a loss and a gradient) is models.LinearClassifier.
 from optlib import data, datasets, memmap, models  # noqa: E402
 from optlib.data import minibatches  # noqa: E402
 from optlib.datasets import (  # noqa: E402
@@ -45,12 +46,12 @@ from optlib.datasets import (  # noqa: E402
     make_regression,
 )
 from optlib.memmap import open_memmap, to_memmap  # noqa: E402
-from optlib.models import MLP, LinearRegression, gradient_check  # noqa: E402
+from optlib.models import MLP, LinearClassifier, LinearRegression, gradient_check  # noqa: E402
 
 __all__ += ["data", "datasets", "memmap", "models"]
 __all__ += ["load_digits", "load_iris", "make_classification"]
 __all__ += ["make_regression", "minibatches", "open_memmap", "to_memmap"]
-__all__ += ["MLP", "LinearRegression", "gradient_check"]
+__all__ += ["MLP", "LinearClassifier", "LinearRegression", "gradient_check"]
 
 # Learning-rate schedules, the LR range test (chapter 8) and the searches written from scratch
 # (chapter 9).

@@ -52,7 +52,6 @@ the scikit-learn project", ECML PKDD workshop.
 from __future__ import annotations
 
 import contextlib
-import math
 import numbers
 
 import numpy as np
@@ -60,7 +59,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from optlib import models
+from optlib import _checks, models
 from optlib.optimizers import SGD, AdaGrad, Adam, AdamW, Momentum, Nesterov, RMSProp
 from optlib.train import fit as _train
 
@@ -87,47 +86,6 @@ _OPTIMIZERS = {
 
 
 # --------------------------------------------------------------------------------------------
-# Validation: every check raises a ValueError naming the parameter and its value
-# --------------------------------------------------------------------------------------------
-
-
-def _check_real(name, value, *, low, high=math.inf, low_open=False, high_open=False):
-    """``value`` as a float in the interval, else a ValueError naming ``name``."""
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    v = float(value) if ok else math.nan
-    ok = ok and math.isfinite(v)
-    ok = ok and (v > low if low_open else v >= low) and (v < high if high_open else v <= high)
-    if not ok:
-        interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
-        raise ValueError(f"{name} must be a finite number in {interval}; got {value!r}")
-    return v
-
-
-def _check_int(name, value, *, low=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}; got {value!r}")
-    return int(value)
-
-
-def _check_rng(random_state) -> np.random.Generator:
-    """The Generator for one ``fit``: from None, an int seed, a Generator or a RandomState."""
-    if isinstance(random_state, np.random.Generator):
-        return random_state  # consumed by fit: successive fits differ, as in scikit-learn
-    if isinstance(random_state, np.random.RandomState):
-        return np.random.default_rng(random_state.randint(2**31))
-    if random_state is None or (
-        isinstance(random_state, numbers.Integral)
-        and not isinstance(random_state, bool)
-        and random_state >= 0
-    ):
-        return np.random.default_rng(random_state)
-    raise ValueError(
-        "random_state must be None, an integer >= 0, a numpy Generator or RandomState; "
-        f"got {random_state!r}"
-    )
-
-
-# --------------------------------------------------------------------------------------------
 # The shared estimator
 # --------------------------------------------------------------------------------------------
 
@@ -146,18 +104,20 @@ class _OptlibClassifier(ClassifierMixin, BaseEstimator):
 
     def _make_optimizer(self):
         """The optlib optimizer named by ``optimizer``, from the hyperparameters it uses."""
-        if not isinstance(self.optimizer, str) or self.optimizer not in _OPTIMIZERS:
-            raise ValueError(
-                f"optimizer must be one of {sorted(_OPTIMIZERS)}; got {self.optimizer!r}"
+        if not isinstance(self.optimizer, str):
+            raise TypeError(
+                f"optimizer must be one of {sorted(_OPTIMIZERS)} (a name, not an object); "
+                f"got {self.optimizer!r}"
             )
-        _check_real("learning_rate", self.learning_rate, low=0, low_open=True)
-        _check_real("momentum", self.momentum, low=0, high=1, high_open=True)
-        _check_real("beta1", self.beta1, low=0, high=1, high_open=True)
-        _check_real("beta2", self.beta2, low=0, high=1, high_open=True)
+        _checks.one_of("optimizer", self.optimizer, sorted(_OPTIMIZERS))
+        _checks.real("learning_rate", self.learning_rate, low=0, low_open=True)
+        _checks.real("momentum", self.momentum, low=0, high=1, high_open=True)
+        _checks.real("beta1", self.beta1, low=0, high=1, high_open=True)
+        _checks.real("beta2", self.beta2, low=0, high=1, high_open=True)
         if self.eps is not None:
-            _check_real("eps", self.eps, low=0, low_open=True)
+            _checks.real("eps", self.eps, low=0, low_open=True)
         if self.weight_decay is not None:
-            _check_real("weight_decay", self.weight_decay, low=0)
+            _checks.real("weight_decay", self.weight_decay, low=0)
         if self.optimizer == "nesterov" and self.momentum == 0:
             raise ValueError("optimizer='nesterov' needs momentum > 0; got momentum=0")
         cls, uses = _OPTIMIZERS[self.optimizer]
@@ -167,6 +127,11 @@ class _OptlibClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         """Train on ``(X, y)`` from freshly initialised parameters; returns ``self``.
 
+        ``fit`` either completes or leaves the estimator exactly as it was: an error, or an
+        interruption (Ctrl-C, Jupyter's stop button, which raises KeyboardInterrupt here
+        once the current step is done), restores every attribute, so a refit that is
+        stopped halfway never pairs new ``classes_`` with the old model.
+
         Parameters
         ----------
         X : array_like, shape (n_samples, n_features)
@@ -174,22 +139,30 @@ class _OptlibClassifier(ClassifierMixin, BaseEstimator):
             Class labels of any type ``numpy.unique`` can sort (ints, strings, ...); at least
             two classes.
         """
+        before = dict(self.__dict__)
+        try:
+            return self._fit(X, y)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
+
+    def _fit(self, X, y):
         self._check_model_params()
         optimizer = self._make_optimizer()
-        batch_size = _check_int("batch_size", self.batch_size)
-        epochs = _check_int("epochs", self.epochs)
-        rng = _check_rng(self.random_state)
-        if not isinstance(self.progress, (bool, np.bool_)):
-            raise ValueError(f"progress must be True or False; got {self.progress!r}")
+        batch_size = _checks.positive_int("batch_size", self.batch_size)
+        epochs = _checks.positive_int("epochs", self.epochs)
+        rng = _checks.as_rng(self.random_state, "random_state")
+        progress = _checks.flag("progress", self.progress)
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(y)
-        self.classes_, y_index = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
+        classes, y_index = np.unique(y, return_inverse=True)
+        if len(classes) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs at least 2 classes to learn from; got 1 class "
-                f"({self.classes_[0]!r})"
+                f"({classes[0]!r})"
             )
-        model = self._make_model(X.shape[1], len(self.classes_))
+        model = self._make_model(X.shape[1], len(classes))
         history = _train(
             model,
             optimizer,
@@ -198,8 +171,12 @@ class _OptlibClassifier(ClassifierMixin, BaseEstimator):
             batch_size=batch_size,
             epochs=epochs,
             rng=rng,
-            progress=bool(self.progress),
+            progress=progress,
         )
+        if history.interrupted:  # fit() restores the estimator as it was
+            raise KeyboardInterrupt(history.message)
+        # scikit-learn's convention: the fitted attributes appear together, at the end.
+        self.classes_ = classes
         self.model_ = model
         self.optimizer_ = optimizer
         self.history_ = history
@@ -238,7 +215,7 @@ class _OptlibClassifier(ClassifierMixin, BaseEstimator):
 class SoftmaxRegression(_OptlibClassifier):
     r"""Multinomial logistic regression trained by an optlib optimizer.
 
-    The model is :class:`optlib.models.SoftmaxRegression`: class probabilities
+    The model is :class:`optlib.models.LinearClassifier`: class probabilities
     :math:`p = \mathrm{softmax}(W^\top x + b)` and the mean cross-entropy loss
     :math:`-\frac1n\sum_i \log p_{i, y_i}`, minimised by mini-batch steps of the chosen
     optimizer (:func:`optlib.train.fit`). Unlike scikit-learn's ``LogisticRegression`` it keeps
@@ -282,7 +259,7 @@ default "momentum"
         The biases :math:`b`.
     params_ : ndarray
         The learned flat parameter vector (the last finite one if training diverged).
-    model_ : optlib.models.SoftmaxRegression
+    model_ : optlib.models.LinearClassifier
         The model, e.g. for ``model_.loss(params_, X, np.searchsorted(classes_, y))``.
     optimizer_ : optlib optimizer
         The optimizer that was used, with all its hyperparameters.
@@ -336,7 +313,7 @@ default "momentum"
         self.progress = progress
 
     def _make_model(self, n_features, n_classes):
-        return models.SoftmaxRegression(n_features=n_features, n_classes=n_classes)
+        return models.LinearClassifier(n_features=n_features, n_classes=n_classes)
 
     def _set_weights(self):
         W, b = self.model_.unpack(self.params_)
@@ -428,7 +405,7 @@ default "adam"
         if isinstance(sizes, numbers.Integral) and not isinstance(sizes, bool):
             sizes = (sizes,)
         try:
-            return tuple(_check_int("hidden_layer_sizes", h) for h in sizes)
+            return tuple(_checks.positive_int("hidden_layer_sizes", h) for h in sizes)
         except (TypeError, ValueError):
             raise ValueError(
                 "hidden_layer_sizes must be a tuple of positive integers; "
@@ -437,8 +414,7 @@ default "adam"
 
     def _check_model_params(self):
         self._hidden_sizes()
-        if not isinstance(self.activation, str) or self.activation not in _ACTIVATIONS:
-            raise ValueError(f"activation must be one of {_ACTIVATIONS}; got {self.activation!r}")
+        _checks.one_of("activation", self.activation, _ACTIVATIONS)
 
     def _make_model(self, n_features, n_classes):
         return models.MLP(

@@ -19,6 +19,9 @@ the gradient over the whole data set when the batch is drawn at random (chapter 
     \frac{L(\theta + \varepsilon e_i) - L(\theta - \varepsilon e_i)}{2 \varepsilon},
 
 whose error is :math:`O(\varepsilon^2)`; the tests run it on every model.
+
+The public methods check their arguments (through :mod:`optlib._checks`); the training loops
+check the data once and then call the unchecked kernel ``_loss_and_grad`` on every batch.
 """
 
 from __future__ import annotations
@@ -28,10 +31,9 @@ import numbers
 
 import numpy as np
 
-from optlib._checks import as_rng as _as_rng
-from optlib._checks import positive_int as _positive_int
+from optlib import _checks
 
-__all__ = ["LinearRegression", "MLP", "Model", "SoftmaxRegression", "gradient_check"]
+__all__ = ["LinearClassifier", "LinearRegression", "MLP", "Model", "gradient_check"]
 
 
 def _log_softmax(z: np.ndarray) -> np.ndarray:
@@ -74,20 +76,22 @@ class Model:
         """Length of the flat parameter vector."""
         return self._layout()[1]
 
-    def unpack(self, params: np.ndarray) -> list[np.ndarray]:
+    def unpack(self, params) -> list[np.ndarray]:
         """Views into ``params``, one array per entry of ``shapes`` (no copy)."""
-        params = self._check_params(params)
+        return self._unpack(self._check_params(params))
+
+    def _unpack(self, params: np.ndarray) -> list[np.ndarray]:
         return [params[start:stop].reshape(shape) for start, stop, shape in self._layout()[0]]
 
     def init_params(self, rng=None) -> np.ndarray:
         """A starting parameter vector (zeros for the linear models)."""
-        _as_rng(rng)
+        _checks.as_rng(rng)
         return np.zeros(self.n_params)
 
-    # ---- checks -------------------------------------------------------------------------
+    # ---- the front door -----------------------------------------------------------------
 
     def _check_params(self, params) -> np.ndarray:
-        params = np.asarray(params, dtype=float)
+        params = _checks.float_array("params", params)
         if params.shape != (self.n_params,):
             raise ValueError(
                 f"params must be a flat vector of length {self.n_params} for {self!r}; "
@@ -95,24 +99,40 @@ class Model:
             )
         return params
 
-    def _check_X(self, X) -> np.ndarray:
-        X = np.asarray(X)
+    def _check_X(self, X, name: str = "X") -> np.ndarray:
+        """``X`` as a 2-D float array (a memory map stays one: nothing is read here)."""
+        X = _checks.float_array(name, X)
         if X.ndim != 2 or X.shape[1] != self.n_features:
             raise ValueError(
-                f"X must have shape (n_samples, {self.n_features}) for {self!r}; got {X.shape}"
+                f"{name} must have shape (n_samples, {self.n_features}) for {self!r}; got {X.shape}"
             )
         if X.shape[0] == 0:
-            raise ValueError("X is empty: the loss of a batch needs at least one example")
+            raise ValueError(f"{name} is empty: the loss of a batch needs at least one example")
         return X
 
-    def _check_y(self, X: np.ndarray, y) -> np.ndarray:
+    def _check_y(self, X: np.ndarray, y, name: str = "y") -> np.ndarray:
+        """``y`` with one row per row of ``X``; a column vector where a 1-D ``y`` is expected
+        is refused (``Xw - y`` would broadcast to an n-by-n matrix)."""
         y = np.asarray(y)
         if y.ndim == 0 or y.shape[0] != X.shape[0]:
             got = y.shape[0] if y.ndim else "a scalar"
             raise ValueError(
-                f"X and y must have the same number of examples; got {X.shape[0]} and {got}"
+                f"{name} must have one row per example of X; got {got} rows for {X.shape[0]}"
             )
-        return y
+        if y.ndim != 1 and self._targets == 1:
+            raise ValueError(
+                f"{name} must be 1-D, shape ({X.shape[0]},), for {self!r}; got shape {y.shape} "
+                f"(a column vector? use {name}.ravel())"
+            )
+        if self.task == "classification":
+            return _check_labels(y, self._classes, name)
+        return _checks.float_array(name, y)
+
+    def check_data(self, X, y, names: tuple[str, str] = ("X", "y")):
+        """``(X, y)`` validated once, for the loops that then call ``_loss_and_grad``;
+        ``names`` are the argument names the messages use (``("X_val", "y_val")``, ...)."""
+        X = self._check_X(X, names[0])
+        return X, self._check_y(X, y, names[1])
 
     # ---- shared API ---------------------------------------------------------------------
 
@@ -124,17 +144,30 @@ class Model:
         """The gradient of :meth:`loss` with respect to ``params`` (a flat vector)."""
         return self.loss_and_grad(params, X, y)[1]
 
-    def loss_and_grad(self, params, X, y) -> tuple[float, np.ndarray]:  # pragma: no cover
+    def loss_and_grad(self, params, X, y) -> tuple[float, np.ndarray]:
+        """The mean loss over the batch and its gradient, a flat vector like ``params``."""
+        params = self._check_params(params)
+        X, y = self.check_data(X, y)
+        return self._loss_and_grad(params, X, y)
+
+    def _loss_and_grad(self, params, X, y) -> tuple[float, np.ndarray]:  # pragma: no cover
         raise NotImplementedError
+
+    def predict(self, params, X) -> np.ndarray:
+        """Labels (classification) or values (regression)."""
+        return self._predict(self._check_params(params), self._check_X(X))
 
     def score(self, params, X, y) -> float:
         """Accuracy for a classifier, minus the mean squared error for a regressor.
 
         Higher is better for both, as in scikit-learn's convention for scorers.
         """
-        X = self._check_X(X)
-        y = self._check_y(X, y)
-        pred = self.predict(params, X)
+        params = self._check_params(params)
+        X, y = self.check_data(X, y)
+        return self._score(params, X, y)
+
+    def _score(self, params, X, y) -> float:
+        pred = self._predict(params, X)
         if self.task == "classification":
             return float(np.mean(pred == y))
         return -float(np.mean((pred - y) ** 2))
@@ -169,29 +202,22 @@ class LinearRegression(Model):
     """
 
     task = "regression"
+    _targets = 1
 
     def __init__(self, n_features: int, l2: float = 0.0):
-        self.n_features = _positive_int("n_features", n_features)
-        if not (np.isfinite(l2) and l2 >= 0):
-            raise ValueError(f"l2 must be a finite number >= 0; got {l2!r}")
-        self.l2 = float(l2)
+        self.n_features = _checks.positive_int("n_features", n_features)
+        self.l2 = _checks.real("l2", l2, low=0.0)
         self.shapes = [(self.n_features,), (1,)]
 
     def __repr__(self) -> str:
         return f"LinearRegression(n_features={self.n_features}, l2={self.l2})"
 
-    def _forward(self, params, X):
-        w, b = self.unpack(params)
+    def _predict(self, params, X):
+        w, b = self._unpack(params)
         return X @ w + b[0]
 
-    def predict(self, params, X) -> np.ndarray:
-        """The predicted values :math:`Xw + b`."""
-        return self._forward(params, self._check_X(X))
-
-    def loss_and_grad(self, params, X, y) -> tuple[float, np.ndarray]:
-        X = self._check_X(X)
-        y = self._check_y(X, y)
-        w, b = self.unpack(params)
+    def _loss_and_grad(self, params, X, y) -> tuple[float, np.ndarray]:
+        w, b = self._unpack(params)
         n = X.shape[0]
         r = X @ w + b[0] - y
         loss = 0.5 * float(r @ r) / n + 0.5 * self.l2 * float(w @ w)
@@ -201,93 +227,22 @@ class LinearRegression(Model):
         return loss, grad
 
 
-class SoftmaxRegression(Model):
-    r"""Multinomial logistic (softmax) regression with the mean cross-entropy loss.
-
-    .. math::
-
-        p_i = \mathrm{softmax}(W^\top x_i + b), \qquad
-        L = -\frac{1}{n}\sum_i \log p_{i, y_i} + \frac{\lambda}{2}\|W\|_F^2, \qquad
-        \nabla_W L = \frac{1}{n} X^\top (P - Y) + \lambda W,
-
-    with :math:`Y` the one-hot labels. Parameters are packed as ``[W (n_features, n_classes)
-    row-major, b (n_classes)]``.
-
-    Parameters
-    ----------
-    n_features : int
-        Number of input features.
-    n_classes : int
-        Number of classes (at least 2); labels are the integers ``0 .. n_classes - 1``.
-    l2 : float, default 0.0
-        Penalty :math:`\lambda` on the weights (not the biases).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> model = SoftmaxRegression(n_features=4, n_classes=3)
-    >>> params = model.init_params(np.random.default_rng(0))
-    >>> X, y = np.ones((5, 4)), np.array([0, 1, 2, 1, 0])
-    >>> bool(np.isclose(model.loss(params, X, y), np.log(3)))   # uniform at zero weights
-    True
-    """
-
-    task = "classification"
-
-    def __init__(self, n_features: int, n_classes: int, l2: float = 0.0):
-        self.n_features = _positive_int("n_features", n_features)
-        self.n_classes = _positive_int("n_classes", n_classes)
-        if self.n_classes < 2:
-            raise ValueError(f"n_classes must be at least 2; got {n_classes!r}")
-        if not (np.isfinite(l2) and l2 >= 0):
-            raise ValueError(f"l2 must be a finite number >= 0; got {l2!r}")
-        self.l2 = float(l2)
-        self.shapes = [(self.n_features, self.n_classes), (self.n_classes,)]
-
-    def __repr__(self) -> str:
-        return (
-            f"SoftmaxRegression(n_features={self.n_features}, n_classes={self.n_classes}, "
-            f"l2={self.l2})"
-        )
-
-    def _forward(self, params, X):
-        W, b = self.unpack(params)
-        return X @ W + b
-
-    def predict_proba(self, params, X) -> np.ndarray:
-        """Class probabilities, shape ``(n_samples, n_classes)``."""
-        return np.exp(_log_softmax(self._forward(params, self._check_X(X))))
-
-    def predict(self, params, X) -> np.ndarray:
-        """The most probable class of each example."""
-        return np.argmax(self._forward(params, self._check_X(X)), axis=1)
-
-    def loss_and_grad(self, params, X, y) -> tuple[float, np.ndarray]:
-        X = self._check_X(X)
-        y = _check_labels(self._check_y(X, y), self.n_classes)
-        W, _ = self.unpack(params)
-        n = X.shape[0]
-        logp = _log_softmax(self._forward(params, X))
-        loss = -float(logp[np.arange(n), y].mean()) + 0.5 * self.l2 * float(np.sum(W * W))
-        delta = np.exp(logp)  # P - Y, divided by n
-        delta[np.arange(n), y] -= 1.0
-        delta /= n
-        grad = np.empty(self.n_params)
-        grad[: W.size] = (X.T @ delta + self.l2 * W).ravel()
-        grad[W.size :] = delta.sum(axis=0)
-        return loss, grad
-
-
-def _check_labels(y: np.ndarray, n_classes: int) -> np.ndarray:
+def _check_labels(y: np.ndarray, n_classes: int, name: str = "y") -> np.ndarray:
     if y.ndim != 1:
-        raise ValueError(f"y must be a 1-D array of integer labels; got shape {y.shape}")
-    if not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"{name} must be a 1-D array of integer labels; got shape {y.shape}")
+    if y.dtype.kind not in "iuf":
+        raise TypeError(
+            f"{name} must hold integer class labels 0 .. {n_classes - 1}; got dtype {y.dtype}"
+        )
+    if y.dtype.kind == "f":
         if not np.all(np.mod(y, 1) == 0):
-            raise ValueError(f"y must hold integer class labels; got dtype {y.dtype}")
+            raise ValueError(f"{name} must hold integer class labels; got fractions or NaN")
         y = y.astype(np.intp)
     lo, hi = y.min(), y.max()
     if lo < 0 or hi >= n_classes:
-        raise ValueError(f"labels must lie in 0 .. {n_classes - 1}; got values from {lo} to {hi}")
+        raise ValueError(
+            f"{name} must hold labels in 0 .. {n_classes - 1}; got values from {lo} to {hi}"
+        )
     return y
 
 
@@ -353,26 +308,22 @@ class MLP(Model):
         task: str = "classification",
         l2: float = 0.0,
     ):
-        self.n_features = _positive_int("n_features", n_features)
+        self.n_features = _checks.positive_int("n_features", n_features)
         if isinstance(hidden, numbers.Integral):
             hidden = (hidden,)
-        self.hidden = tuple(_positive_int("hidden width", h) for h in hidden)
-        if task not in ("classification", "regression"):
-            raise ValueError(f"task must be 'classification' or 'regression'; got {task!r}")
-        self.task = task
+        if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__iter__"):
+            raise TypeError(f"hidden must be a tuple of layer widths; got {hidden!r}")
+        self.hidden = tuple(_checks.positive_int("hidden", h) for h in hidden)
+        self.task = _checks.one_of("task", task, ("classification", "regression"))
         if n_outputs is None:
             if task == "classification":
                 raise ValueError("n_outputs (the number of classes) is required for classification")
             n_outputs = 1
-        self.n_outputs = _positive_int("n_outputs", n_outputs)
+        self.n_outputs = _checks.positive_int("n_outputs", n_outputs)
         if task == "classification" and self.n_outputs < 2:
             raise ValueError(f"n_outputs must be at least 2 classes; got {n_outputs!r}")
-        if activation not in _ACTIVATIONS:
-            raise ValueError(f"activation must be one of {_ACTIVATIONS}; got {activation!r}")
-        self.activation = activation
-        if not (np.isfinite(l2) and l2 >= 0):
-            raise ValueError(f"l2 must be a finite number >= 0; got {l2!r}")
-        self.l2 = float(l2)
+        self.activation = _checks.one_of("activation", activation, _ACTIVATIONS)
+        self.l2 = _checks.real("l2", l2, low=0.0)
         sizes = (self.n_features, *self.hidden, self.n_outputs)
         self.shapes = []
         for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
@@ -384,11 +335,19 @@ class MLP(Model):
             f"activation={self.activation!r}, task={self.task!r}, l2={self.l2})"
         )
 
+    @property
+    def _targets(self) -> int:
+        return 1 if self.task == "classification" else self.n_outputs
+
+    @property
+    def _classes(self) -> int:
+        return self.n_outputs
+
     def init_params(self, rng=None) -> np.ndarray:
-        rng = _as_rng(rng)
+        rng = _checks.as_rng(rng)
         gain = 2.0 if self.activation == "relu" else 1.0
         params = np.zeros(self.n_params)
-        layers = self.unpack(params)
+        layers = self._unpack(params)
         for W in layers[0::2]:
             W[...] = rng.normal(0.0, np.sqrt(gain / W.shape[0]), size=W.shape)
         return params
@@ -397,7 +356,7 @@ class MLP(Model):
         return np.maximum(z, 0.0) if self.activation == "relu" else np.tanh(z)
 
     def _forward(self, params, X, keep: bool = False):
-        layers = self.unpack(params)
+        layers = self._unpack(params)
         h, hs = X, [X]
         n_layers = len(layers) // 2
         for i in range(n_layers):
@@ -410,11 +369,12 @@ class MLP(Model):
         """Class probabilities (classification only), shape ``(n_samples, n_outputs)``."""
         if self.task != "classification":
             raise AttributeError("predict_proba is defined for task='classification' only")
-        return np.exp(_log_softmax(self._forward(params, self._check_X(X))))
+        params, X = self._check_params(params), self._check_X(X)
+        return np.exp(_log_softmax(self._forward(params, X)))
 
-    def predict(self, params, X) -> np.ndarray:
+    def _predict(self, params, X) -> np.ndarray:
         """Labels (classification) or values (regression; 1-D when ``n_outputs == 1``)."""
-        out = self._forward(params, self._check_X(X))
+        out = self._forward(params, X)
         if self.task == "classification":
             return np.argmax(out, axis=1)
         return out[:, 0] if self.n_outputs == 1 else out
@@ -423,26 +383,28 @@ class MLP(Model):
         """Loss and its gradient with respect to the output ``out`` (the mean over rows)."""
         n = out.shape[0]
         if self.task == "classification":
-            y = _check_labels(y, self.n_outputs)
             logp = _log_softmax(out)
             delta = np.exp(logp)
             delta[np.arange(n), y] -= 1.0
             return -float(logp[np.arange(n), y].mean()), delta / n
-        y = y.reshape(n, -1) if self.n_outputs == 1 else y
-        if y.shape != out.shape:
-            raise ValueError(f"y must have shape {out.shape[1:] or '(n,)'} per row; got {y.shape}")
-        r = out - y
+        r = out - (y.reshape(n, -1) if self.n_outputs == 1 else y)
         return 0.5 * float(np.sum(r * r)) / n, r / n
 
-    def loss_and_grad(self, params, X, y) -> tuple[float, np.ndarray]:
-        X = self._check_X(X)
-        y = self._check_y(X, y)
-        params = self._check_params(params)
+    def _check_y(self, X, y, name: str = "y") -> np.ndarray:
+        y = super()._check_y(X, y, name)
+        if self.task == "regression" and self.n_outputs > 1 and y.shape[1:] != (self.n_outputs,):
+            raise ValueError(
+                f"{name} must have shape ({X.shape[0]}, {self.n_outputs}) for {self!r}; "
+                f"got {y.shape}"
+            )
+        return y
+
+    def _loss_and_grad(self, params, X, y) -> tuple[float, np.ndarray]:
         out, hs = self._forward(params, X, keep=True)
         loss, delta = self._output_loss(out, y)
-        layers = self.unpack(params)
+        layers = self._unpack(params)
         grad = np.empty(self.n_params)
-        grads = self.unpack(grad)
+        grads = self._unpack(grad)
         n_layers = len(layers) // 2
         for i in reversed(range(n_layers)):
             W = layers[2 * i]
@@ -455,6 +417,55 @@ class MLP(Model):
         if self.l2:
             loss += 0.5 * self.l2 * sum(float(np.sum(W * W)) for W in layers[0::2])
         return loss, grad
+
+
+class LinearClassifier(MLP):
+    r"""Multinomial logistic (softmax) regression: an :class:`MLP` with no hidden layer.
+
+    .. math::
+
+        p_i = \mathrm{softmax}(W^\top x_i + b), \qquad
+        L = -\frac{1}{n}\sum_i \log p_{i, y_i} + \frac{\lambda}{2}\|W\|_F^2, \qquad
+        \nabla_W L = \frac{1}{n} X^\top (P - Y) + \lambda W,
+
+    with :math:`Y` the one-hot labels. Parameters are packed as ``[W (n_features, n_classes)
+    row-major, b (n_classes)]`` and start at zero (the loss is convex: no symmetry to break).
+    The scikit-learn estimator built on it is :class:`optlib.estimators.SoftmaxRegression`.
+
+    Parameters
+    ----------
+    n_features : int
+        Number of input features.
+    n_classes : int
+        Number of classes (at least 2); labels are the integers ``0 .. n_classes - 1``.
+    l2 : float, default 0.0
+        Penalty :math:`\lambda` on the weights (not the biases).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> model = LinearClassifier(n_features=4, n_classes=3)
+    >>> params = model.init_params(np.random.default_rng(0))
+    >>> X, y = np.ones((5, 4)), np.array([0, 1, 2, 1, 0])
+    >>> bool(np.isclose(model.loss(params, X, y), np.log(3)))   # uniform at zero weights
+    True
+    """
+
+    def __init__(self, n_features: int, n_classes: int, l2: float = 0.0):
+        if _checks.positive_int("n_classes", n_classes) < 2:
+            raise ValueError(f"n_classes must be at least 2; got {n_classes!r}")
+        super().__init__(n_features, hidden=(), n_outputs=n_classes, l2=l2)
+        self.n_classes = self.n_outputs
+
+    def __repr__(self) -> str:
+        return (
+            f"LinearClassifier(n_features={self.n_features}, n_classes={self.n_classes}, "
+            f"l2={self.l2})"
+        )
+
+    def init_params(self, rng=None) -> np.ndarray:
+        _checks.as_rng(rng)
+        return np.zeros(self.n_params)
 
 
 def gradient_check(model, params, X, y, eps: float = 1e-6) -> float:
@@ -496,11 +507,9 @@ def gradient_check(model, params, X, y, eps: float = 1e-6) -> float:
     >>> bool(gradient_check(LinearRegression(3), rng.normal(size=4), X, y) < 1e-8)
     True
     """
-    if not (np.isfinite(eps) and eps > 0):
-        raise ValueError(f"eps must be a positive finite number; got {eps!r}")
-    theta = np.array(params, dtype=float)  # a private copy, perturbed in place
-    if theta.ndim != 1:
-        raise ValueError(f"params must be a flat vector; got shape {theta.shape}")
+    _checks.instance("model", model, ("loss", "loss_and_grad"), "a model")
+    _checks.real("eps", eps, low=0.0, low_open=True)
+    theta = _checks.finite_array("params", params, ndim=1, dtype=np.float64).copy()
     _, g = model.loss_and_grad(theta.copy(), X, y)
     g = np.asarray(g, dtype=float)
     numeric = np.empty_like(theta)

@@ -19,13 +19,13 @@ Buffers an option does not use are ``None`` in the state (RMSProp's ``g_avg`` un
 
 from __future__ import annotations
 
-import functools
 import math
-import numbers
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 import numpy as np
+
+from optlib import _checks
 
 __all__ = [
     "SGD",
@@ -36,6 +36,7 @@ __all__ = [
     "AdamW",
     "Momentum",
     "Nesterov",
+    "Optimizer",
     "RMSProp",
     "RMSPropState",
     "SGDState",
@@ -43,50 +44,54 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------------------------
-# Validation shared by every optimizer
+# In-place arithmetic for the update rules
 # --------------------------------------------------------------------------------------------
+#
+# Speed note. Each rule is written once, as ``_update``: it overwrites the parameters and the
+# state's buffers in place. The training loops (optlib.train) call it directly on arrays they
+# own, which costs what torch.optim's in-place step costs. The public ``step`` copies first and
+# then calls the same ``_update``, so it stays pure for readers at the price of the copies
+# (benchmarks/bench_optimizers.py measures both paths against torch.optim).
+
+_AXPY: dict = {}  # dtype -> BLAS axpy, filled on first use (scipy.linalg takes a while to load)
 
 
-def _real(name: str, value) -> float:
-    """``value`` as a finite float, or a ValueError/TypeError that names the parameter."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite; got {value!r}")
-    return value
+def _axpy(a: float, x: np.ndarray, y: np.ndarray) -> None:
+    """``y += a * x`` in place in one pass over memory (BLAS axpy; NumPy would make ``a * x``
+    first). ``y`` is C-contiguous (the loops and ``step`` own it); ``x`` may be anything."""
+    if y.size == 0:  # BLAS refuses empty vectors
+        return
+    if x.dtype != y.dtype or not x.flags.c_contiguous:
+        x = np.ascontiguousarray(x, dtype=y.dtype)
+    if not _AXPY:
+        from scipy.linalg import blas
+
+        _AXPY.update({np.dtype(np.float64): blas.daxpy, np.dtype(np.float32): blas.saxpy})
+    _AXPY[y.dtype](x.reshape(-1), y.reshape(-1), a=a)
 
 
-def _at_least(name: str, value, low: float) -> None:
-    if _real(name, value) < low:
-        raise ValueError(f"{name} must be >= {low:g}; got {value!r}")
+class _Scratch:
+    """Work arrays shaped like the parameters, made on first use and then reused: a training
+    loop keeps one for all its steps, ``step`` makes a new one per call."""
+
+    def __init__(self, like: np.ndarray):
+        self._like = like
+        self._arrays: list[np.ndarray] = []
+
+    def __getitem__(self, i: int) -> np.ndarray:
+        while len(self._arrays) <= i:
+            self._arrays.append(np.empty_like(self._like))
+        return self._arrays[i]
 
 
-def _positive(name: str, value) -> None:
-    if _real(name, value) <= 0:
-        raise ValueError(f"{name} must be > 0; got {value!r}")
-
-
-def _in_unit_interval(name: str, value, *, closed: bool = False) -> None:
-    v = _real(name, value)
-    if not (0.0 <= v <= 1.0 if closed else 0.0 <= v < 1.0):
-        interval = "[0, 1]" if closed else "[0, 1)"
-        raise ValueError(f"{name} must be in {interval}; got {value!r}")
-
-
-def _flag(name: str, value) -> None:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False; got {value!r}")
-
-
-def _check_array(name: str, a) -> np.ndarray:
-    a = np.asarray(a)
-    if a.dtype.kind != "f":
-        raise TypeError(
-            f"{name} must be an array of floats; got dtype {a.dtype} "
-            f"(convert with np.asarray({name}, dtype=float))"
-        )
-    return a
+def _decayed(g: np.ndarray, p: np.ndarray, weight_decay: float, out: np.ndarray) -> np.ndarray:
+    """L2 regularisation folded into the gradient, ``g + lambda * theta``, written into
+    ``out`` (``g`` itself when there is no decay: the caller's gradient is never written)."""
+    if weight_decay == 0.0:
+        return g
+    np.multiply(p, weight_decay, out=out)
+    out += g
+    return out
 
 
 def _all_finite(a: np.ndarray) -> bool:
@@ -98,94 +103,123 @@ def _all_finite(a: np.ndarray) -> bool:
     return bool(np.isfinite(a).all())
 
 
-def _check_step_inputs(
-    params, grads, state, state_type, needs: tuple[str, ...] = ()
-) -> tuple[np.ndarray, np.ndarray]:
-    params = _check_array("params", params)
-    grads = _check_array("grads", grads)
-    if grads.shape != params.shape:
-        raise ValueError(
-            f"grads must have the shape of params; got grads {grads.shape} and "
-            f"params {params.shape}"
-        )
-    if grads.dtype != params.dtype:
-        raise TypeError(
-            f"grads must have the dtype of params; got grads {grads.dtype} and "
-            f"params {params.dtype}"
-        )
-    if not isinstance(state, state_type):
-        raise TypeError(
-            f"state must be the {state_type.__name__} returned by init() of this optimizer; "
-            f"got {type(state).__name__}"
-        )
-    for buf_name in needs:  # e.g. a state from SGD() given to Momentum()
-        if getattr(state, buf_name) is None:
-            raise ValueError(
-                f"state.{buf_name} is None: the state was made by init() of an optimizer with "
-                "other options; make it with init() of this one"
-            )
-    for buf_name, buf in zip(state._fields, state, strict=True):
-        if isinstance(buf, np.ndarray) and buf.shape != params.shape:
-            raise ValueError(
-                f"state.{buf_name} has shape {buf.shape} but params have shape {params.shape}: "
-                "was the state made by init() for other parameters?"
-            )
-    if not _all_finite(grads):
-        raise ValueError("grads contain NaN or inf: the loss or its gradient has diverged")
-    return params, grads
+def _squares_finite(g: np.ndarray) -> bool:
+    """True when every ``g_i`` and ``g_i ** 2`` is finite: one BLAS pass (``g . g``)."""
+    flat = g.reshape(-1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        if math.isfinite(float(np.dot(flat, flat))):
+            return True
+        return bool(np.isfinite(np.square(flat)).all())
 
 
-def _scalar_safe(step):
-    """Run ``step`` on shape-(1,) views of 0-d arrays and give the results shape () back.
+# --------------------------------------------------------------------------------------------
+# The shared contract: validated hyperparameters, init, a pure step over an in-place rule
+# --------------------------------------------------------------------------------------------
 
-    NumPy returns scalars, not arrays, from arithmetic on 0-d arrays, and ``out=`` rejects
-    them; a single parameter is still an array of "any shape" for the contract.
+
+@dataclass(frozen=True)
+class Optimizer:
+    """What every optimizer of optlib shares.
+
+    A subclass is a frozen dataclass of hyperparameters that validates them in
+    ``__post_init__`` (through :mod:`optlib._checks`), names its state type in ``State`` (a
+    NamedTuple whose first field is the step count ``t``), says which buffers an instance
+    needs (``_buffers``) and writes its rule once, in place, in ``_update``.
     """
 
-    def as_1d(a):
-        return a.reshape(1) if isinstance(a, np.ndarray) and a.ndim == 0 else a
+    State: ClassVar[type] = tuple
+    # True for rules that square the gradient (their second moment overflows before the
+    # parameters do: the step refuses it with the step number instead of dividing by inf).
+    _squares: ClassVar[bool] = False
 
-    def as_0d(a):
-        return a.reshape(()) if isinstance(a, np.ndarray) else a
+    def _buffers(self) -> tuple[str, ...]:
+        """The state fields that hold arrays for this instance's options (the others are
+        None)."""
+        raise NotImplementedError
 
-    @functools.wraps(step)
-    def wrapper(self, params, grads, state):
-        if np.ndim(params) != 0:
-            return step(self, params, grads, state)
-        grads = np.asarray(grads)
-        state = type(state)(*map(as_1d, state)) if isinstance(state, tuple) else state
-        new_params, new_state = step(self, as_1d(np.asarray(params)), as_1d(grads), state)
-        return as_0d(new_params), type(new_state)(*map(as_0d, new_state))
+    def _initial(self, name: str, params: np.ndarray) -> np.ndarray:
+        return np.zeros_like(params)
 
-    return wrapper
+    def _update(self, p: np.ndarray, g: np.ndarray, state, lr: float, work: _Scratch):
+        """The rule, in place: overwrite ``p`` and the state's buffers; return the state with
+        ``t + 1``. Unchecked: the caller validated ``p``, ``g`` and ``state`` once."""
+        raise NotImplementedError
 
+    def init(self, params):
+        """The state before the first step: ``t = 0`` and the buffers this rule needs."""
+        params = _checks.finite_array("params", params, ints=False)
+        needed = self._buffers()
+        fields = {
+            name: (self._initial(name, params) if name in needed else None)
+            for name in self.State._fields[1:]
+        }
+        return self.State(0, **fields)
 
-def _init_params(params) -> np.ndarray:
-    params = _check_array("params", params)
-    if not _all_finite(params):
-        raise ValueError("params contain NaN or inf")
-    return params
+    def step(self, params, grads, state):
+        """One update; returns new ``(params, state)`` and leaves the inputs unchanged."""
+        params, grads = self._check_step(params, grads, state)
+        shape = params.shape
+        p = params.reshape(-1).copy()
+        copied = self.State(
+            state.t, *(None if b is None else b.reshape(-1).copy() for b in state[1:])
+        )
+        new_state = self._update(p, grads.reshape(-1), copied, self.learning_rate, _Scratch(p))
+        return p.reshape(shape), self.State(
+            new_state.t, *(None if b is None else b.reshape(shape) for b in new_state[1:])
+        )
 
+    def _check_step(self, params, grads, state) -> tuple[np.ndarray, np.ndarray]:
+        """The front door of ``step``: arrays, shapes, dtypes, the state, finite gradients."""
+        params = _checks.float_array("params", params, ints=False)
+        grads = _checks.float_array("grads", grads, ints=False)
+        if grads.shape != params.shape:
+            raise ValueError(
+                f"grads must have the shape of params; got grads {grads.shape} and "
+                f"params {params.shape}"
+            )
+        if grads.dtype != params.dtype:
+            raise TypeError(
+                f"grads must have the dtype of params; got grads {grads.dtype} and "
+                f"params {params.dtype}"
+            )
+        self._check_state(state, params)
+        if not (_squares_finite(grads) if self._squares else _all_finite(grads)):
+            if not _all_finite(grads):
+                raise ValueError("grads contain NaN or inf: the loss or its gradient has diverged")
+            raise FloatingPointError(
+                f"the squared gradient overflows {grads.dtype} at step {state.t + 1} "
+                f"(largest |grads| = {float(np.max(np.abs(grads))):.3g}): the second moment "
+                "would be inf and the step 0; scale the inputs or lower the learning rate"
+            )
+        return params, grads
 
-def _add_weight_decay(grads, params, weight_decay: float) -> np.ndarray:
-    """L2 regularisation folded into the gradient: g + wd * theta (a new array; grads itself
-    when there is no decay, which the callers never write into)."""
-    if weight_decay == 0.0:
-        return grads
-    g = np.multiply(params, weight_decay)
-    g += grads
-    return g
-
-
-# Performance note: the steps below allocate only the arrays they return (the new parameters
-# and the new state) and compute in place inside them (``out=``, ``+=``). A temporary per
-# operation would cost a fresh allocation, and its page faults, per pass over memory: for
-# 1e6+ parameters that doubled the time of a step (benchmarks/bench_optimizers.py).
-
-
-# --------------------------------------------------------------------------------------------
-# SGD, Momentum, Nesterov
-# --------------------------------------------------------------------------------------------
+    def _check_state(self, state, params: np.ndarray) -> None:
+        name = type(self).__name__
+        if not isinstance(state, self.State):
+            raise TypeError(
+                f"state must be the {self.State.__name__} returned by init() of this optimizer "
+                f"({name}); got {type(state).__name__}"
+            )
+        _checks.integer("state.t", state.t, low=0)
+        needed = self._buffers()
+        for buf_name, buf in zip(state._fields[1:], state[1:], strict=True):
+            if buf_name in needed and buf is None:  # e.g. a state of SGD() given to Momentum()
+                raise ValueError(
+                    f"state.{buf_name} is None: the state was made by init() of an optimizer "
+                    f"with other options; make it with {name}(...).init(params)"
+                )
+            if buf is None:
+                continue
+            if not isinstance(buf, np.ndarray) or buf.shape != params.shape:
+                raise ValueError(
+                    f"state.{buf_name} has shape {np.shape(buf)} but params have shape "
+                    f"{params.shape}: was the state made by init() for other parameters?"
+                )
+            if buf.dtype != params.dtype:
+                raise TypeError(
+                    f"state.{buf_name} has dtype {buf.dtype} but params have dtype "
+                    f"{params.dtype}: make the state with init() of these parameters"
+                )
 
 
 class SGDState(NamedTuple):
@@ -196,7 +230,7 @@ class SGDState(NamedTuple):
 
 
 @dataclass(frozen=True)
-class SGD:
+class SGD(Optimizer):
     r"""Stochastic gradient descent, with optional momentum, dampening, Nesterov and L2 decay.
 
     With weight decay :math:`\lambda`, momentum :math:`\mu` and dampening :math:`\tau`, step
@@ -250,46 +284,40 @@ class SGD:
     weight_decay: float = 0.0
     nesterov: bool = False
 
+    State: ClassVar[type] = SGDState
+
     def __post_init__(self):
-        _at_least("learning_rate", self.learning_rate, 0.0)
-        _in_unit_interval("momentum", self.momentum)
-        _in_unit_interval("dampening", self.dampening, closed=True)
-        _at_least("weight_decay", self.weight_decay, 0.0)
-        _flag("nesterov", self.nesterov)
+        _checks.real("learning_rate", self.learning_rate, low=0.0)
+        _checks.real("momentum", self.momentum, low=0.0, high=1.0, high_open=True)
+        _checks.real("dampening", self.dampening, low=0.0, high=1.0)
+        _checks.real("weight_decay", self.weight_decay, low=0.0)
+        _checks.flag("nesterov", self.nesterov)
         if self.nesterov and (self.momentum <= 0 or self.dampening != 0):
             raise ValueError(
                 "nesterov=True needs momentum > 0 and dampening == 0; got "
                 f"momentum={self.momentum!r}, dampening={self.dampening!r}"
             )
 
-    def init(self, params) -> SGDState:
-        """The state before the first step (the buffer is filled by the first gradient)."""
-        params = _init_params(params)
-        return SGDState(t=0, momentum_buffer=np.zeros_like(params) if self.momentum else None)
+    def _buffers(self):
+        return ("momentum_buffer",) if self.momentum else ()
 
-    @_scalar_safe
-    def step(self, params, grads, state: SGDState) -> tuple[np.ndarray, SGDState]:
-        """One update; returns new ``(params, state)`` and leaves the inputs unchanged."""
-        needs = ("momentum_buffer",) if self.momentum else ()
-        params, grads = _check_step_inputs(params, grads, state, SGDState, needs)
-        g = _add_weight_decay(grads, params, self.weight_decay)
+    def _update(self, p, g, state, lr, work):
+        g = _decayed(g, p, self.weight_decay, work[0])
         if not self.momentum:
-            new = np.multiply(g, -self.learning_rate)
-            new += params
-            return new, SGDState(state.t + 1, None)
-        if state.t == 0:
-            buf = g.copy()
+            _axpy(-lr, g, p)
+            return SGDState(state.t + 1, None)
+        mu, b = self.momentum, state.momentum_buffer
+        if state.t == 0:  # the buffer starts as the first gradient
+            np.copyto(b, g)
+        else:  # b = mu b + (1 - tau) g
+            b *= mu
+            _axpy(1.0 - self.dampening, g, b)
+        if self.nesterov:  # direction g + mu b
+            _axpy(-lr, g, p)
+            _axpy(-lr * mu, b, p)
         else:
-            buf = np.multiply(state.momentum_buffer, self.momentum)
-            buf += g if self.dampening == 0 else (1.0 - self.dampening) * g
-        if self.nesterov:  # direction g + mu * b
-            new = np.multiply(buf, self.momentum)
-            new += g
-            new *= -self.learning_rate
-        else:
-            new = np.multiply(buf, -self.learning_rate)
-        new += params
-        return new, SGDState(state.t + 1, buf)
+            _axpy(-lr, b, p)
+        return SGDState(state.t + 1, b)
 
 
 @dataclass(frozen=True)
@@ -327,8 +355,9 @@ class Nesterov(SGD):
         b_t = \mu b_{t-1} + g_t, \qquad \theta_t = \theta_{t-1} - \eta\,(g_t + \mu b_t)
 
     The step looks ahead along the buffer: it is Nesterov's accelerated gradient rewritten in
-    terms of the current point (Sutskever et al. 2013, section 2.1). ``nesterov`` is fixed to
-    True; use :class:`Momentum` for the heavy ball.
+    terms of the current point (Bengio, Boulanger-Lewandowski & Pascanu 2013, "Advances in
+    optimizing recurrent networks"; Sutskever et al. 2013 analyse the look-ahead form).
+    ``nesterov`` is fixed to True; use :class:`Momentum` for the heavy ball.
 
     Examples
     --------
@@ -356,7 +385,7 @@ class AdaGradState(NamedTuple):
 
 
 @dataclass(frozen=True)
-class AdaGrad:
+class AdaGrad(Optimizer):
     r"""AdaGrad: a step size per coordinate, shrinking with the gradients seen there.
 
     Step :math:`t = 1, 2, \dots` (``torch.optim.Adagrad``), with :math:`G_0` filled with
@@ -405,32 +434,34 @@ class AdaGrad:
     initial_accumulator_value: float = 0.0
     eps: float = 1e-10
 
+    State: ClassVar[type] = AdaGradState
+    _squares: ClassVar[bool] = True
+
     def __post_init__(self):
-        _at_least("learning_rate", self.learning_rate, 0.0)
-        _at_least("lr_decay", self.lr_decay, 0.0)
-        _at_least("weight_decay", self.weight_decay, 0.0)
-        _at_least("initial_accumulator_value", self.initial_accumulator_value, 0.0)
-        _positive("eps", self.eps)
+        _checks.real("learning_rate", self.learning_rate, low=0.0)
+        _checks.real("lr_decay", self.lr_decay, low=0.0)
+        _checks.real("weight_decay", self.weight_decay, low=0.0)
+        _checks.real("initial_accumulator_value", self.initial_accumulator_value, low=0.0)
+        _checks.real("eps", self.eps, low=0.0, low_open=True)
 
-    def init(self, params) -> AdaGradState:
-        params = _init_params(params)
-        return AdaGradState(t=0, sum_sq=np.full_like(params, self.initial_accumulator_value))
+    def _buffers(self):
+        return ("sum_sq",)
 
-    @_scalar_safe
-    def step(self, params, grads, state: AdaGradState) -> tuple[np.ndarray, AdaGradState]:
-        """One update; returns new ``(params, state)`` and leaves the inputs unchanged."""
-        params, grads = _check_step_inputs(params, grads, state, AdaGradState, ("sum_sq",))
+    def _initial(self, name, params):
+        return np.full_like(params, self.initial_accumulator_value)
+
+    def _update(self, p, g, state, lr, work):
         t = state.t + 1
-        lr = self.learning_rate / (1.0 + (t - 1) * self.lr_decay)
-        g = _add_weight_decay(grads, params, self.weight_decay)
-        sum_sq = np.multiply(g, g)
-        sum_sq += state.sum_sq
-        new = np.sqrt(sum_sq)  # the denominator, then the step, then the new parameters
-        new += self.eps
-        np.divide(g, new, out=new)
-        new *= -lr
-        new += params
-        return new, AdaGradState(t, sum_sq)
+        lr = lr / (1.0 + (t - 1) * self.lr_decay)
+        g = _decayed(g, p, self.weight_decay, work[0])
+        s, w = state.sum_sq, work[1]
+        np.multiply(g, g, out=w)  # G += g^2
+        s += w
+        np.sqrt(s, out=w)  # g / (sqrt(G) + eps)
+        w += self.eps
+        np.divide(g, w, out=w)
+        _axpy(-lr, w, p)
+        return AdaGradState(t, s)
 
 
 # --------------------------------------------------------------------------------------------
@@ -449,7 +480,7 @@ class RMSPropState(NamedTuple):
 
 
 @dataclass(frozen=True)
-class RMSProp:
+class RMSProp(Optimizer):
     r"""RMSProp: divide by a running root mean square of recent gradients.
 
     Step :math:`t = 1, 2, \dots` (``torch.optim.RMSprop``), all buffers starting at zero:
@@ -503,55 +534,46 @@ class RMSProp:
     momentum: float = 0.0
     centered: bool = False
 
+    State: ClassVar[type] = RMSPropState
+    _squares: ClassVar[bool] = True
+
     def __post_init__(self):
-        _at_least("learning_rate", self.learning_rate, 0.0)
-        _in_unit_interval("alpha", self.alpha)
-        _positive("eps", self.eps)
-        _at_least("weight_decay", self.weight_decay, 0.0)
-        _in_unit_interval("momentum", self.momentum)
-        _flag("centered", self.centered)
+        _checks.real("learning_rate", self.learning_rate, low=0.0)
+        _checks.real("alpha", self.alpha, low=0.0, high=1.0, high_open=True)
+        _checks.real("eps", self.eps, low=0.0, low_open=True)
+        _checks.real("weight_decay", self.weight_decay, low=0.0)
+        _checks.real("momentum", self.momentum, low=0.0, high=1.0, high_open=True)
+        _checks.flag("centered", self.centered)
 
-    def init(self, params) -> RMSPropState:
-        params = _init_params(params)
-        return RMSPropState(
-            t=0,
-            v=np.zeros_like(params),
-            g_avg=np.zeros_like(params) if self.centered else None,
-            momentum_buffer=np.zeros_like(params) if self.momentum else None,
-        )
+    def _buffers(self):
+        return ("v",) + ("g_avg",) * self.centered + ("momentum_buffer",) * bool(self.momentum)
 
-    @_scalar_safe
-    def step(self, params, grads, state: RMSPropState) -> tuple[np.ndarray, RMSPropState]:
-        """One update; returns new ``(params, state)`` and leaves the inputs unchanged."""
-        needs = ("v",) + ("g_avg",) * self.centered + ("momentum_buffer",) * bool(self.momentum)
-        params, grads = _check_step_inputs(params, grads, state, RMSPropState, needs)
+    def _update(self, p, g, state, lr, work):
         a = self.alpha
-        g = _add_weight_decay(grads, params, self.weight_decay)
-        work = np.multiply(g, g)  # (1 - a) g^2, then the denominator, then the new parameters
-        work *= 1.0 - a
-        v = np.multiply(state.v, a)
-        v += work
-        g_avg = None
-        if self.centered:
-            g_avg = np.multiply(state.g_avg, a)
-            np.multiply(g, 1.0 - a, out=work)
-            g_avg += work
-            np.multiply(g_avg, g_avg, out=work)
-            np.subtract(v, work, out=work)
-            np.sqrt(work, out=work)
+        g = _decayed(g, p, self.weight_decay, work[0])
+        v, w = state.v, work[1]
+        np.multiply(g, g, out=w)  # v = a v + (1 - a) g^2
+        v *= a
+        _axpy(1.0 - a, w, v)
+        if self.centered:  # sqrt(v - g_avg^2), g_avg = a g_avg + (1 - a) g
+            g_avg = state.g_avg
+            g_avg *= a
+            _axpy(1.0 - a, g, g_avg)
+            np.multiply(g_avg, g_avg, out=w)
+            np.subtract(v, w, out=w)
+            np.sqrt(w, out=w)
         else:
-            np.sqrt(v, out=work)
-        work += self.eps
-        np.divide(g, work, out=work)  # g / (sqrt(v~) + eps)
-        buf = None
+            np.sqrt(v, out=w)
+        w += self.eps
+        np.divide(g, w, out=w)  # g / (sqrt(v~) + eps)
+        b = state.momentum_buffer
         if self.momentum:
-            buf = np.multiply(state.momentum_buffer, self.momentum)
-            buf += work
-            np.multiply(buf, -self.learning_rate, out=work)
+            b *= self.momentum
+            b += w
+            _axpy(-lr, b, p)
         else:
-            work *= -self.learning_rate
-        work += params
-        return work, RMSPropState(state.t + 1, v, g_avg, buf)
+            _axpy(-lr, w, p)
+        return RMSPropState(state.t + 1, v, state.g_avg, b)
 
 
 # --------------------------------------------------------------------------------------------
@@ -570,7 +592,7 @@ class AdamState(NamedTuple):
 
 
 @dataclass(frozen=True)
-class Adam:
+class Adam(Optimizer):
     r"""Adam: momentum on the gradient and RMSProp's scaling, both bias-corrected.
 
     Step :math:`t = 1, 2, \dots` (``torch.optim.Adam``), with :math:`m_0 = v_0 = 0`:
@@ -625,51 +647,43 @@ class Adam:
     amsgrad: bool = False
     decoupled_weight_decay: bool = False
 
+    State: ClassVar[type] = AdamState
+    _squares: ClassVar[bool] = True
+
     def __post_init__(self):
-        _at_least("learning_rate", self.learning_rate, 0.0)
-        _in_unit_interval("beta1", self.beta1)
-        _in_unit_interval("beta2", self.beta2)
-        _positive("eps", self.eps)
-        _at_least("weight_decay", self.weight_decay, 0.0)
-        _flag("amsgrad", self.amsgrad)
-        _flag("decoupled_weight_decay", self.decoupled_weight_decay)
+        _checks.real("learning_rate", self.learning_rate, low=0.0)
+        _checks.real("beta1", self.beta1, low=0.0, high=1.0, high_open=True)
+        _checks.real("beta2", self.beta2, low=0.0, high=1.0, high_open=True)
+        _checks.real("eps", self.eps, low=0.0, low_open=True)
+        _checks.real("weight_decay", self.weight_decay, low=0.0)
+        _checks.flag("amsgrad", self.amsgrad)
+        _checks.flag("decoupled_weight_decay", self.decoupled_weight_decay)
 
-    def init(self, params) -> AdamState:
-        params = _init_params(params)
-        return AdamState(
-            t=0,
-            m=np.zeros_like(params),
-            v=np.zeros_like(params),
-            v_max=np.zeros_like(params) if self.amsgrad else None,
-        )
+    def _buffers(self):
+        return ("m", "v") + ("v_max",) * self.amsgrad
 
-    @_scalar_safe
-    def step(self, params, grads, state: AdamState) -> tuple[np.ndarray, AdamState]:
-        """One update; returns new ``(params, state)`` and leaves the inputs unchanged."""
-        needs = ("m", "v") + ("v_max",) * self.amsgrad
-        params, grads = _check_step_inputs(params, grads, state, AdamState, needs)
+    def _update(self, p, g, state, lr, work):
         b1, b2, t = self.beta1, self.beta2, state.t + 1
-        decoupled = self.decoupled_weight_decay
-        g = grads if decoupled else _add_weight_decay(grads, params, self.weight_decay)
-        work = np.multiply(g, 1.0 - b1)  # scratch, then the step, then the new parameters
-        m = np.multiply(state.m, b1)
-        m += work
-        np.multiply(g, g, out=work)
-        work *= 1.0 - b2
-        v = np.multiply(state.v, b2)
-        v += work
-        v_max = np.maximum(state.v_max, v) if self.amsgrad else None
-        # torch's arrangement: eta / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
-        np.sqrt(v_max if self.amsgrad else v, out=work)
-        work /= math.sqrt(1.0 - b2**t)
-        work += self.eps
-        np.divide(m, work, out=work)
-        work *= -self.learning_rate / (1.0 - b1**t)
-        if decoupled and self.weight_decay:  # theta (1 - eta lambda) - step
-            work += params * (1.0 - self.learning_rate * self.weight_decay)
+        if self.decoupled_weight_decay:
+            if self.weight_decay:  # theta (1 - eta lambda), before the step
+                p *= 1.0 - lr * self.weight_decay
         else:
-            work += params
-        return work, AdamState(t, m, v, v_max)
+            g = _decayed(g, p, self.weight_decay, work[0])
+        m, v, w = state.m, state.v, work[1]
+        m *= b1  # m = b1 m + (1 - b1) g
+        _axpy(1.0 - b1, g, m)
+        np.multiply(g, g, out=w)  # v = b2 v + (1 - b2) g^2
+        v *= b2
+        _axpy(1.0 - b2, w, v)
+        if self.amsgrad:
+            np.maximum(state.v_max, v, out=state.v_max)
+        # torch's arrangement: eta / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+        np.sqrt(state.v_max if self.amsgrad else v, out=w)
+        w *= 1.0 / math.sqrt(1.0 - b2**t)
+        w += self.eps
+        np.divide(m, w, out=w)
+        _axpy(-lr / (1.0 - b1**t), w, p)
+        return AdamState(t, m, v, state.v_max)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ import numpy as np
 
 from optlib import _checks
 from optlib._checks import as_rng as _as_rng
+from optlib.train import _check_model_data, _Stepper
 
 __all__ = [
     "Constant",
@@ -431,9 +432,21 @@ def lr_range_test(
             f"got {optimizer!r}"
         )
     _checks.same_length("X", X, "y", y)
+    X, y = _check_model_data(model, X, y, ("X", "y"))
     rng = _as_rng(rng)
-    theta = model.init_params(rng) if params is None else np.array(params, dtype=float)
-    state = optimizer.init(theta)
+    if params is None:
+        theta = np.array(model.init_params(rng), dtype=float)
+    else:
+        theta = np.array(_checks.finite_array("params", params), dtype=float)  # a copy
+    if theta.shape != (model.n_params,):
+        raise ValueError(
+            f"params must have shape ({model.n_params},) for {model!r}; got {theta.shape}"
+        )
+    # The step of fit: the model's unchecked kernel, the optimizer's in-place update.
+    stepper = _Stepper(optimizer, theta)
+    loss_and_grad = getattr(model, "_loss_and_grad", None)
+    if loss_and_grad is None or getattr(model, "check_data", None) is None:
+        loss_and_grad = model.loss_and_grad
     batches = _endless_batches(X, y, batch_size, rng)
     sweep = start * (end / start) ** (np.arange(steps) / (steps - 1))
 
@@ -444,13 +457,14 @@ def lr_range_test(
     for i, lr in enumerate(sweep):
         Xb, yb = next(batches)
         with np.errstate(all="ignore"):
-            loss, grad = model.loss_and_grad(theta, Xb, yb)
-        if not (math.isfinite(loss) and np.all(np.isfinite(grad))):
+            loss, grad = loss_and_grad(stepper.params, Xb, yb)
+        loss = float(loss)
+        if not math.isfinite(loss):
             diverged, message = True, f"the loss became {loss} at learning rate {lr:.3g}"
             break
         avg = smoothing * avg + (1.0 - smoothing) * loss
         lrs.append(float(lr))
-        losses.append(float(loss))
+        losses.append(loss)
         smoothed.append(avg / (1.0 - smoothing ** (i + 1)))
         if smoothed[-1] > diverge_factor * best:
             diverged = True
@@ -461,11 +475,9 @@ def lr_range_test(
             break
         best = min(best, smoothed[-1])
         with np.errstate(all="ignore"):
-            theta, state = dataclasses.replace(optimizer, learning_rate=float(lr)).step(
-                theta, grad, state
-            )
-        if not np.all(np.isfinite(theta)):
-            diverged, message = True, f"the parameters became NaN or inf at learning rate {lr:.3g}"
+            why = stepper.step(grad, float(lr))
+        if why:
+            diverged, message = True, f"{why} at learning rate {lr:.3g}"
             break
     if not lrs:
         raise ValueError(

@@ -14,8 +14,11 @@ loss diverges.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import numbers
+import math
+import signal
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable
@@ -24,9 +27,123 @@ from dataclasses import dataclass, field
 import numpy as np
 from tqdm import tqdm
 
-from optlib._checks import as_rng as _as_rng
+from optlib import _checks
+from optlib.optimizers import Optimizer, _all_finite, _Scratch, _squares_finite
 
 __all__ = ["History", "Path", "fit", "minimize"]
+
+
+# --------------------------------------------------------------------------------------------
+# The training step shared by fit, minimize and lr_range_test
+# --------------------------------------------------------------------------------------------
+
+
+class _Stepper:
+    """The parameters, the optimizer's state and one step, as every loop takes it.
+
+    Built once at a loop's front door (the optimizer and the parameters are checked there);
+    each :meth:`step` is then unchecked but for one pass over the gradient, which must be
+    finite (and, for the rules that square it, square to finite numbers). An optlib
+    optimizer updates ``params`` in place through its ``_update`` (the fast path: no new
+    arrays per step); any other object with ``init``/``step`` goes through its own ``step``.
+    ``params`` is owned by the loop: a copy of what the caller passed.
+    """
+
+    def __init__(self, optimizer, params: np.ndarray):
+        self.optimizer = _checks.instance("optimizer", optimizer, ("init", "step"), "an optimizer")
+        self.fast = isinstance(optimizer, Optimizer)
+        self.params = params
+        self.state = optimizer.init(params)
+        self.work = _Scratch(params) if self.fast else None
+        self._squares = getattr(optimizer, "_squares", False)
+
+    def step(self, grad, lr: float | None) -> str:
+        """Update the parameters with ``grad`` at learning rate ``lr`` (None: the optimizer's
+        own); returns "" or why the step was refused (the parameters are then unchanged)."""
+        if self.fast:
+            grad = np.asarray(grad)
+            if grad.dtype != self.params.dtype or grad.shape != self.params.shape:
+                grad = _checks.float_array("grads", grad, dtype=self.params.dtype)
+                if grad.shape != self.params.shape:
+                    raise ValueError(
+                        f"the gradient has shape {grad.shape} but the parameters have shape "
+                        f"{self.params.shape}"
+                    )
+            if not (_squares_finite(grad) if self._squares else _all_finite(grad)):
+                if not _all_finite(grad):
+                    return "the gradient became NaN or inf"
+                return "the squared gradient overflowed (the second moment would be inf)"
+            lr = self.optimizer.learning_rate if lr is None else lr
+            self.state = self.optimizer._update(self.params, grad, self.state, lr, self.work)
+            return ""
+        opt = self.optimizer
+        if lr is not None:
+            opt = dataclasses.replace(opt, learning_rate=lr)
+        new, state = opt.step(self.params, grad, self.state)
+        new = np.asarray(new, dtype=float)
+        if not np.all(np.isfinite(new)):
+            return "the parameters became NaN or inf"
+        self.params, self.state = new, state
+        return ""
+
+
+def _learning_rate(optimizer) -> float | None:
+    lr = getattr(optimizer, "learning_rate", None)
+    return float(lr) if isinstance(lr, (int, float)) and not isinstance(lr, bool) else None
+
+
+def _learning_rates(schedule, optimizer, total: int) -> np.ndarray | None:
+    """Every step's learning rate, computed and checked before the first step: a schedule
+    that goes negative or NaN is refused up front, with its name and the step."""
+    if schedule is None:
+        return None
+    _checks.callable_("schedule", schedule, "step -> learning rate")
+    if not dataclasses.is_dataclass(optimizer) or not hasattr(optimizer, "learning_rate"):
+        raise TypeError(
+            "schedule needs an optimizer with a learning_rate field (an optlib optimizer); "
+            f"got {optimizer!r}"
+        )
+    rates = np.empty(total)
+    for step in range(total):
+        lr = schedule(step)
+        ok = isinstance(lr, (int, float, np.floating, np.integer)) and not isinstance(lr, bool)
+        if not ok or not math.isfinite(lr) or lr < 0:
+            raise ValueError(
+                f"schedule {schedule!r} returned {lr!r} at step {step} (steps count from 0; "
+                f"{total} in all): a learning rate must be a finite number >= 0"
+            )
+        rates[step] = lr
+    return rates
+
+
+class _Interrupts:
+    """Defer Ctrl-C (Jupyter's stop button) to the end of the current step.
+
+    An interrupt in the middle of an in-place update would leave the parameters half
+    stepped; with this, the loop finishes the step, sees ``requested`` and stops cleanly with
+    everything trained so far. A second Ctrl-C raises at once, as usual. Outside the main
+    thread signals cannot be caught: there a KeyboardInterrupt propagates as before.
+    """
+
+    def __init__(self):
+        self.requested = False
+        self._previous = None
+
+    def _handler(self, signum, frame):
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            with contextlib.suppress(ValueError, TypeError):
+                self._previous = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc):
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+        return False
 
 
 # --------------------------------------------------------------------------------------------
@@ -70,6 +187,11 @@ class Path:
 
 
 def _value_function(objective) -> Callable[[np.ndarray], float]:
+    if isinstance(objective, type):
+        raise TypeError(
+            f"objective must be an instance; got the class {objective.__name__}: "
+            f"write {objective.__name__}(...) to make one"
+        )
     for name in ("value", "f"):
         fn = getattr(objective, name, None)
         if callable(fn):
@@ -81,43 +203,23 @@ def _value_function(objective) -> Callable[[np.ndarray], float]:
     )
 
 
-def _check_steps(steps) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-        raise ValueError(f"steps must be a positive integer; got {steps!r}")
-    return int(steps)
-
-
 def _check_x0(x0) -> np.ndarray:
-    try:
-        x = np.array(x0, dtype=float)  # a copy: the caller's array is never modified
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"x0 must be an array of numbers; got {x0!r}") from err
-    if x.ndim == 0:
-        x = x.reshape(1)
-    if x.size == 0:
-        raise ValueError("x0 must not be empty")
-    if not np.all(np.isfinite(x)):
-        raise ValueError(f"x0 must be finite; got {x0!r}")
-    return x
+    x = _checks.finite_array("x0", x0, dtype=np.float64, min_size=1)
+    return np.array(x, dtype=float, ndmin=1)  # a copy: the caller's array is never modified
 
 
-def _learning_rate(optimizer) -> float | None:
-    lr = getattr(optimizer, "learning_rate", None)
-    return float(lr) if isinstance(lr, numbers.Real) else None
-
-
-def _descend(value, grad, optimizer, x, state, steps, points, losses) -> str:
+def _descend(value, grad, stepper, steps, points, losses) -> str:
     """The loop of :func:`minimize`; appends to points and losses, returns a stop message."""
     for t in range(1, steps + 1):
-        g = np.asarray(grad(x), dtype=float)
-        x, state = optimizer.step(x, g, state)
-        x = np.asarray(x, dtype=float)
-        # A NaN or inf coordinate makes the sum (and so the loss we report) NaN or inf.
-        loss = float(value(x)) if np.isfinite(x.sum()) else float("nan")
+        why = stepper.step(grad(stepper.params), None)
+        if why:
+            return f"{why} at step {t} of {steps}"
+        x = stepper.params
+        loss = float(value(x))
         points.append(x.copy())
         losses.append(loss)
-        if not np.isfinite(loss):
-            lr = _learning_rate(optimizer)
+        if not math.isfinite(loss):
+            lr = _learning_rate(stepper.optimizer)
             hint = f" than {lr:g}" if lr is not None else ""
             return (
                 f"loss became {loss} at step {t} of {steps}; the optimizer diverged: "
@@ -174,20 +276,26 @@ def minimize(objective, optimizer, x0, steps: int) -> Path:
     grad = getattr(objective, "grad", None)
     if not callable(grad):
         raise TypeError(f"objective must have a grad(x) method; got {type(objective)!r}")
-    steps = _check_steps(steps)
+    steps = _checks.positive_int("steps", steps)
     x = _check_x0(x0)
+    path = _minimize(value, grad, optimizer, x, steps)
+    if path.message:
+        warnings.warn(path.message, RuntimeWarning, stacklevel=2)
+    return path
 
-    state = optimizer.init(x)
+
+def _minimize(value, grad, optimizer, x: np.ndarray, steps: int) -> Path:
+    """The kernel of :func:`minimize`, unchecked but for the optimizer (the sliders call it
+    with arguments their constructor checked); no warning, the message is in the Path."""
+    stepper = _Stepper(optimizer, x.copy())
     points = [x.copy()]
     losses = [float(value(x))]
     message = ""
-    if not np.isfinite(losses[0]):
+    if not math.isfinite(losses[0]):
         message = f"the loss is {losses[0]} at x0 already; start from another point"
     else:
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below
-            message = _descend(value, grad, optimizer, x, state, steps, points, losses)
-    if message:
-        warnings.warn(message, RuntimeWarning, stacklevel=2)
+            message = _descend(value, grad, stepper, steps, points, losses)
     return Path(
         points=np.array(points),
         losses=np.array(losses),
@@ -208,7 +316,9 @@ class History:
     Attributes
     ----------
     params : ndarray
-        The final flat parameter vector.
+        The flat parameter vector after the last completed step: after a divergence, the
+        last parameters whose loss and gradient were finite; after an interruption, those
+        trained so far. A copy, updated at the end of each epoch.
     step_loss : list of float
         The mini-batch loss at each step, before that step's update.
     epoch_loss : list of float
@@ -221,7 +331,10 @@ class History:
     learning_rate : list of float
         The learning rate used at each step.
     diverged : bool
-        True when training stopped because the loss or the parameters became NaN or inf.
+        True when training stopped because the loss or the gradient became NaN or inf.
+    interrupted : bool
+        True when training was stopped by Ctrl-C (or Jupyter's stop button): everything
+        above holds what was trained until then.
     message : str
         Why training stopped early ("" when it ran all its epochs).
     n_steps : int
@@ -235,6 +348,7 @@ class History:
     epoch_time: list = field(default_factory=list)
     learning_rate: list = field(default_factory=list)
     diverged: bool = False
+    interrupted: bool = False
     message: str = ""
     n_steps: int = 0
 
@@ -252,6 +366,13 @@ def _divergence_message(what: str, step: int, epoch: int, lr) -> str:
     )
 
 
+def _interrupt_message(step: int, epoch: int) -> str:
+    return (
+        f"interrupted at step {step} (epoch {epoch}): History.params holds the parameters "
+        "trained so far and the lists hold every step and epoch completed"
+    )
+
+
 def _close_bar(bar) -> None:
     """Close a tqdm bar, drawing its final state even if the run was too short to draw it."""
     last, start = getattr(bar, "last_print_t", None), getattr(bar, "start_t", None)
@@ -261,9 +382,24 @@ def _close_bar(bar) -> None:
 
 
 def _validation_metric(model, params, X_val, y_val) -> float:
-    if getattr(model, "task", "regression") == "classification":
+    """Accuracy for a classifier, the loss for a regressor; through the unchecked kernels of
+    an optlib model (the validation data was checked at the front door)."""
+    classifier = getattr(model, "task", "regression") == "classification"
+    if hasattr(model, "_score"):
+        if classifier:
+            return float(model._score(params, X_val, y_val))
+        return float(model._loss_and_grad(params, X_val, y_val)[0])
+    if classifier:
         return float(model.score(params, X_val, y_val))
     return float(model.loss(params, X_val, y_val))
+
+
+def _check_model_data(model, X, y, names: tuple[str, str]):
+    """The data through the model's own front door (shapes, dtypes, labels), once."""
+    check = getattr(model, "check_data", None)
+    if check is None:  # a model of the reader's own: its loss_and_grad checks each batch
+        return X, y
+    return check(X, y, names)
 
 
 def fit(
@@ -309,8 +445,8 @@ def fit(
     X_val, y_val : array_like, optional
         Validation data, scored after each epoch into ``History.val_metric``.
     schedule : callable, optional
-        ``schedule(step) -> learning rate`` with ``step`` counted from 0; applied before each
-        step with ``dataclasses.replace(optimizer, learning_rate=...)``.
+        ``schedule(step) -> learning rate`` with ``step`` counted from 0. It is called once
+        for every step before training starts, so it must not depend on the training.
     callbacks : iterable of callables
         ``cb(epoch, history)`` after each epoch (``epoch`` from 0); returning True stops.
     progress : bool, default True
@@ -321,9 +457,19 @@ def fit(
     Returns
     -------
     History
-        If a loss or the parameters become NaN or inf, training stops at once: ``diverged`` is
+        If a loss or a gradient becomes NaN or inf, training stops at once: ``diverged`` is
         True, ``message`` names the step and suggests a smaller learning rate, a
         :class:`RuntimeWarning` is issued, and ``params`` are the last finite parameters.
+        Ctrl-C (Jupyter's stop button) ends the current step and returns the History so far
+        with ``interrupted`` True: ``History.params`` and the loss lists keep what was trained.
+
+    Notes
+    -----
+    Everything is checked once, before the first step: the data through the model's
+    ``check_data``, the schedule over every step it will be asked for (a negative or NaN
+    learning rate is refused with the step that produced it). The steps themselves run the
+    model's unchecked ``_loss_and_grad`` and the optimizer's in-place ``_update`` on a copy of
+    the parameters that the loop owns.
 
     Examples
     --------
@@ -342,21 +488,22 @@ def fit(
     """
     from optlib.data import minibatches
 
-    # Validation first: everything that can be wrong is reported before any work is done.
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral):
-        raise ValueError(f"batch_size must be a positive integer; got {batch_size!r}")
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
-        raise ValueError(f"epochs must be a positive integer; got {epochs!r}")
+    # The front door: everything that can be wrong is reported before any work is done.
+    _checks.instance("model", model, ("init_params", "loss_and_grad"), "a model")
+    batch_size = _checks.positive_int("batch_size", batch_size)
+    epochs = _checks.positive_int("epochs", epochs)
+    progress = _checks.flag("progress", progress)
     if (X_val is None) != (y_val is None):
         raise ValueError("pass both X_val and y_val, or neither")
-    if schedule is not None and not callable(schedule):
-        raise TypeError(f"schedule must be callable step -> learning rate; got {schedule!r}")
-    callbacks = list(callbacks)
-    for cb in callbacks:
-        if not callable(cb):
-            raise TypeError(f"callbacks must be callables cb(epoch, history); got {cb!r}")
-    rng = _as_rng(rng)
-    theta = model.init_params(rng) if params is None else np.array(params, dtype=float)
+    X, y = _check_model_data(model, X, y, ("X", "y"))
+    if X_val is not None:
+        X_val, y_val = _check_model_data(model, X_val, y_val, ("X_val", "y_val"))
+    callbacks = _checks.callables("callbacks", callbacks, "cb(epoch, history)")
+    rng = _checks.as_rng(rng)
+    if params is None:
+        theta = np.array(model.init_params(rng), dtype=float)
+    else:
+        theta = np.array(_checks.finite_array("params", params), dtype=float)  # a copy
     if theta.shape != (model.n_params,):
         raise ValueError(
             f"params must have shape ({model.n_params},) for {model!r}; got {theta.shape}"
@@ -370,10 +517,15 @@ def fit(
     first_epoch = minibatches(X, y, batch_size, **batch_opts)
     n = len(X)
     per_epoch = n // batch_size if drop_last else -(-n // batch_size)
+    rates = _learning_rates(schedule, optimizer, epochs * per_epoch)
+    stepper = _Stepper(optimizer, theta)
+    # The models of optlib.models expose their unchecked kernel; the data was checked above.
+    loss_and_grad = getattr(model, "_loss_and_grad", None)
+    if loss_and_grad is None or getattr(model, "check_data", None) is None:
+        loss_and_grad = model.loss_and_grad
+    base_lr = _learning_rate(optimizer)
 
-    history = History(params=theta)
-    state = optimizer.init(theta)
-    base_opt = optimizer
+    history = History(params=theta.copy())
     step = 0
     # delay > 0: no empty "0%" bar up front; a short run prints its final bar once (_close_bar),
     # which is all a static page (the HTML book) can show anyway.
@@ -385,61 +537,64 @@ def fit(
         delay=1e-9,
         mininterval=0.5,
     )
+    epoch = 0
     try:
-        for epoch in range(epochs):
-            batches = (
-                first_epoch
-                if epoch == 0
-                else minibatches(X, y, batch_size, check_finite=False, **batch_opts)
-            )
-            total, count = 0.0, 0
-            start = time.perf_counter()
-            for Xb, yb in batches:
-                opt = base_opt
-                if schedule is not None:
-                    opt = dataclasses.replace(base_opt, learning_rate=float(schedule(step)))
-                lr = _learning_rate(opt)
-                with np.errstate(all="ignore"):  # overflow is caught and reported below
-                    loss, grad = model.loss_and_grad(theta, Xb, yb)
-                    if np.isfinite(loss) and np.all(np.isfinite(grad)):
-                        new_theta, state = opt.step(theta, grad, state)
-                    else:
-                        new_theta = None
-                step += 1
-                if new_theta is None or not np.all(np.isfinite(new_theta)):
-                    what = (
-                        f"loss became {loss}"
-                        if not np.isfinite(loss)
-                        else (
-                            "the gradient became NaN or inf"
-                            if new_theta is None
-                            else "the parameters became NaN or inf"
-                        )
-                    )
-                    history.diverged = True
-                    history.message = _divergence_message(what, step, epoch + 1, lr)
+        with _Interrupts() as interrupts, np.errstate(all="ignore"):
+            for epoch in range(epochs):
+                batches = (
+                    first_epoch
+                    if epoch == 0
+                    else minibatches(X, y, batch_size, check_finite=False, **batch_opts)
+                )
+                total, count = 0.0, 0
+                start = time.perf_counter()
+                for Xb, yb in batches:
+                    lr = None if rates is None else float(rates[step])
+                    loss, grad = loss_and_grad(stepper.params, Xb, yb)
+                    step += 1
+                    loss = float(loss)
+                    why = "" if math.isfinite(loss) else f"loss became {loss}"
+                    why = why or stepper.step(grad, lr)
+                    if why:  # the parameters are still those of the last good step
+                        history.diverged = True
+                        shown = lr if lr is not None else base_lr
+                        history.message = _divergence_message(why, step, epoch + 1, shown)
+                        break
+                    history.step_loss.append(loss)
+                    history.learning_rate.append(lr if lr is not None else base_lr)
+                    history.n_steps = step
+                    total += loss * len(yb)
+                    count += len(yb)
+                    bar.update(1)
+                    if not bar.disable and (bar.n % 10 == 0 or bar.n == bar.total):
+                        bar.set_postfix(epoch=epoch + 1, loss=f"{loss:.4g}", refresh=False)
+                    if interrupts.requested:
+                        break
+                # A snapshot: the loop goes on updating its own parameters in place.
+                history.params = stepper.params.copy()
+                if history.diverged:
                     break
-                theta = np.asarray(new_theta, dtype=float)
-                history.step_loss.append(float(loss))
-                history.learning_rate.append(lr)
-                history.n_steps = step
-                total += float(loss) * len(yb)
-                count += len(yb)
-                bar.update(1)
-                if not bar.disable and (bar.n % 10 == 0 or bar.n == bar.total):
-                    bar.set_postfix(epoch=epoch + 1, loss=f"{float(loss):.4g}", refresh=False)
-            history.params = theta
-            if history.diverged:
-                break
-            history.epoch_time.append(time.perf_counter() - start)
-            history.epoch_loss.append(total / count)
-            if X_val is not None:
-                history.val_metric.append(_validation_metric(model, theta, X_val, y_val))
-            if any([bool(cb(epoch, history)) for cb in callbacks]):
-                history.message = f"stopped by a callback after epoch {epoch + 1}"
-                break
+                if interrupts.requested:
+                    history.interrupted = True
+                    history.message = _interrupt_message(step, epoch + 1)
+                    break
+                history.epoch_time.append(time.perf_counter() - start)
+                history.epoch_loss.append(total / count)
+                if X_val is not None:
+                    history.val_metric.append(
+                        _validation_metric(model, stepper.params, X_val, y_val)
+                    )
+                if any([bool(cb(epoch, history)) for cb in callbacks]):
+                    history.message = f"stopped by a callback after epoch {epoch + 1}"
+                    break
+    except KeyboardInterrupt:  # a second Ctrl-C, or a thread where signals cannot be caught
+        history.interrupted = True
+        history.params = stepper.params.copy()
+        history.message = _interrupt_message(step, epoch + 1) + " (the last step may be partial)"
     finally:
         _close_bar(bar)
+    if history.interrupted:
+        warnings.warn(history.message, RuntimeWarning, stacklevel=2)
     if history.diverged:
         warnings.warn(history.message, RuntimeWarning, stacklevel=2)
     return history

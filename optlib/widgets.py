@@ -48,14 +48,13 @@ import io
 import json
 import re
 import time
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
 from optlib import _checks
 from optlib.plotting import _objective_2d, _window, contour, loss_gap
-from optlib.train import minimize
+from optlib.train import _minimize, _value_function
 
 __all__ = ["Explorer", "explore"]
 
@@ -233,6 +232,7 @@ class Explorer:
                 raise ValueError(f"static={name!r} is not one of the sliders {list(self.sliders)}")
         self.static_names = static
         self.objective, self.make_optimizer = objective, optimizer
+        self._value = _value_function(objective)
         self.fixed = fixed
         self.x0, self.steps, self.dpi = x0, steps, dpi
         self.title = title or getattr(objective, "name", "")
@@ -299,13 +299,9 @@ class Explorer:
         Unchecked: the arguments were checked by the constructor, and a slider only moves to
         one of its checked values.
         """
-        with warnings.catch_warnings():  # a diverging run is shown, not warned about
-            warnings.simplefilter("ignore", RuntimeWarning)
-            # TODO: call optlib.train's unchecked kernel of minimize here once it exists
-            # (objective, x0 and steps are checked in __init__); minimize re-checks them.
-            return minimize(
-                self.objective, self.optimizer(**(self.values | values)), self.x0, self.steps
-            )
+        optimizer = self.optimizer(**(self.values | values))
+        # A diverging run is shown, not warned about: the kernel only writes its message.
+        return _minimize(self._value, self.objective.grad, optimizer, self.x0, self.steps)
 
     def update(self, **values) -> float:
         """Set hyperparameters, re-run and redraw the figure in place; returns the seconds."""

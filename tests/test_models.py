@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import log_loss
 
-from optlib.models import MLP, LinearRegression, SoftmaxRegression, gradient_check
+from optlib.models import MLP, LinearClassifier, LinearRegression, gradient_check
 
 
 def _classification(n=12, d=4, k=3, seed=0):
@@ -21,8 +21,8 @@ def _regression(n=12, d=4, seed=0, outputs=1):
 MODELS = {
     "linear": (LinearRegression(4), _regression()),
     "linear-l2": (LinearRegression(4, l2=0.3), _regression()),
-    "softmax": (SoftmaxRegression(4, 3), _classification()),
-    "softmax-l2": (SoftmaxRegression(4, 3, l2=0.1), _classification()),
+    "softmax": (LinearClassifier(4, 3), _classification()),
+    "softmax-l2": (LinearClassifier(4, 3, l2=0.1), _classification()),
     "mlp-relu": (MLP(4, hidden=(7,), n_outputs=3), _classification()),
     "mlp-tanh-2-layers": (MLP(4, hidden=(6, 5), n_outputs=3, activation="tanh"), _classification()),
     "mlp-relu-l2": (MLP(4, hidden=(5, 5), n_outputs=3, l2=0.05), _classification()),
@@ -88,7 +88,7 @@ def test_linear_regression_loss_is_half_mse_and_minimum_is_least_squares():
 
 def test_softmax_loss_matches_sklearn_log_loss():
     X, y = _classification(n=40, d=4, k=3)
-    model = SoftmaxRegression(4, 3)
+    model = LinearClassifier(4, 3)
     params = np.random.default_rng(4).normal(size=model.n_params)
     proba = model.predict_proba(params, X)
     assert np.allclose(proba.sum(axis=1), 1.0)
@@ -97,7 +97,7 @@ def test_softmax_loss_matches_sklearn_log_loss():
 
 
 def test_softmax_is_stable_for_huge_logits():
-    model = SoftmaxRegression(2, 2)
+    model = LinearClassifier(2, 2)
     X, y = np.array([[1e3, -1e3]]), np.array([0])
     params = np.array([1.0, -1.0, -1.0, 1.0, 0.0, 0.0])  # logits +-2000
     loss, g = model.loss_and_grad(params, X, y)
@@ -107,7 +107,7 @@ def test_softmax_is_stable_for_huge_logits():
 
 def test_mlp_with_no_hidden_layer_is_softmax_regression():
     X, y = _classification(n=20)
-    mlp, soft = MLP(4, hidden=(), n_outputs=3), SoftmaxRegression(4, 3)
+    mlp, soft = MLP(4, hidden=(), n_outputs=3), LinearClassifier(4, 3)
     params = np.random.default_rng(5).normal(size=soft.n_params)
     assert mlp.n_params == soft.n_params
     assert mlp.loss(params, X, y) == pytest.approx(soft.loss(params, X, y))
@@ -150,7 +150,7 @@ def test_predictions_and_scores():
 
 def test_float32_batches_are_accepted():
     X, y = _classification(n=16)
-    model = SoftmaxRegression(4, 3)
+    model = LinearClassifier(4, 3)
     params = np.random.default_rng(6).normal(size=model.n_params)
     l64, g64 = model.loss_and_grad(params, X, y)
     l32, g32 = model.loss_and_grad(params, X.astype(np.float32), y)
@@ -163,8 +163,8 @@ def test_float32_batches_are_accepted():
     [
         (lambda: LinearRegression(0), "n_features"),
         (lambda: LinearRegression(3, l2=-1.0), "l2"),
-        (lambda: SoftmaxRegression(3, 1), "n_classes"),
-        (lambda: SoftmaxRegression(3, 2.5), "n_classes"),
+        (lambda: LinearClassifier(3, 1), "n_classes"),
+        (lambda: LinearClassifier(3, 0), "n_classes"),
         (lambda: MLP(3, hidden=(4,)), "n_outputs"),
         (lambda: MLP(3, hidden=(0,), n_outputs=2), "hidden"),
         (lambda: MLP(3, n_outputs=2, activation="sigmoid"), "activation"),
@@ -177,18 +177,18 @@ def test_bad_constructor_arguments(make, match):
 
 
 def test_bad_batches_raise_clear_errors():
-    model = SoftmaxRegression(4, 3)
+    model = LinearClassifier(4, 3)
     params = model.init_params(0)
     X, y = _classification(n=10)
     with pytest.raises(ValueError, match="params"):
         model.loss(params[:-1], X, y)
     with pytest.raises(ValueError, match=r"shape \(n_samples, 4\)"):
         model.loss(params, X[:, :3], y)
-    with pytest.raises(ValueError, match="same number of examples"):
+    with pytest.raises(ValueError, match="y must have one row per example of X"):
         model.loss(params, X, y[:-1])
     with pytest.raises(ValueError, match="empty"):
         model.loss(params, X[:0], y[:0])
-    with pytest.raises(ValueError, match="labels must lie in 0 .. 2"):
+    with pytest.raises(ValueError, match="y must hold labels in 0 .. 2"):
         model.loss(params, X, np.full(10, 3))
     with pytest.raises(ValueError, match="integer"):
         model.loss(params, X, np.full(10, 0.5))

@@ -1,0 +1,97 @@
+"""Count how optlib answers the bad inputs of the test tables: clear, unclear or silent.
+
+The tables are the ``CASES`` lists of ``tests/test_bad_inputs_*.py``: each row is
+``(case_id, thunk, expected exception type, name the message must contain)``. Each thunk runs
+once and its outcome is sorted into
+
+- clear: the expected exception type (TypeError or ValueError), whose message names the argument;
+- unclear: an exception, but of another type or without the argument's name;
+- silent: no exception at all.
+
+The on-disk cases that could kill the interpreter (SIGBUS) are not here: they run in
+subprocesses in ``tests/test_memmap.py``.
+
+Run:     .venv/bin/python benchmarks/probe_front_door.py
+Writes:  benchmarks/results/front_door.json
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import warnings
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = Path(__file__).resolve().parent / "results" / "front_door.json"
+
+
+def load_tables() -> dict[str, list]:
+    tables = {}
+    for path in sorted((ROOT / "tests").glob("test_bad_inputs_*.py")):
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        tables[path.stem.removeprefix("test_bad_inputs_")] = module.CASES
+    return tables
+
+
+def outcome(thunk, expected, name) -> str:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            thunk()
+    except expected as err:
+        return "clear" if name in str(err) else "unclear"
+    except Exception:  # noqa: BLE001 - any other exception is what this probe counts
+        return "unclear"
+    return "silent"
+
+
+def main() -> int:
+    import matplotlib.pyplot as plt
+
+    per_group: dict[str, Counter] = defaultdict(Counter)
+    details = []
+    for table, cases in load_tables().items():
+        for case_id, thunk, expected, name in cases:
+            result = outcome(thunk, expected, name)
+            plt.close("all")
+            group = f"{table}: {case_id.split('-')[0]}"
+            per_group[group][result] += 1
+            if result != "clear":
+                details.append(dict(table=table, case=case_id, outcome=result))
+    total = Counter()
+    for counts in per_group.values():
+        total.update(counts)
+    for group in sorted(per_group):
+        c = per_group[group]
+        print(f"{group:32} clear {c['clear']:4}  unclear {c['unclear']:3}  silent {c['silent']:3}")
+    print(
+        f"{'all':32} clear {total['clear']:4}  unclear {total['unclear']:3}  "
+        f"silent {total['silent']:3}"
+    )
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(
+        json.dumps(
+            dict(
+                command="python benchmarks/probe_front_door.py",
+                total=dict(total),
+                groups={g: dict(c) for g, c in sorted(per_group.items())},
+                not_clear=details,
+            ),
+            indent=2,
+        )
+        + "\n"
+    )
+    return 0 if not details else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
