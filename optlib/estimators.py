@@ -327,8 +327,8 @@ class MLPClassifier(_OptlibClassifier):
     r"""A multi-layer perceptron classifier trained by an optlib optimizer.
 
     The model is :class:`optlib.models.MLP`: ReLU or tanh hidden layers, a softmax output and
-    the mean cross-entropy loss, with He or Glorot initial weights drawn from
-    ``random_state``; it is minimised by mini-batch steps of the chosen optimizer
+    the mean cross-entropy loss, with initial weights drawn from ``random_state``; it is
+    minimised by mini-batch steps of the chosen optimizer
     (:func:`optlib.train.fit`). scikit-learn's ``sklearn.neural_network.MLPClassifier`` is the
     peer it is measured against (its Adam puts epsilon where Keras does, chapter 6).
 
@@ -350,6 +350,11 @@ default "adam"
         As in :class:`SoftmaxRegression`.
     epochs : int, default 30
         Passes over the training data.
+    init : {"glorot", "he", "lecun"}, default "glorot"
+        The initial weights (see :class:`optlib.models.MLP`). "glorot", uniform on
+        :math:`\pm\sqrt{6 / (\text{fan-in} + \text{fan-out})}`, is scikit-learn's: against
+        its ``MLPClassifier`` (``benchmarks/bench_training.py``), He's normal weights left
+        optlib's Adam behind in short runs, and started from this initialization it matched.
 
     Attributes
     ----------
@@ -385,6 +390,7 @@ default "adam"
         epochs=30,
         random_state=None,
         progress=False,
+        init="glorot",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -399,6 +405,7 @@ default "adam"
         self.epochs = epochs
         self.random_state = random_state
         self.progress = progress
+        self.init = init
 
     def _hidden_sizes(self) -> tuple[int, ...]:
         sizes = self.hidden_layer_sizes
@@ -415,10 +422,15 @@ default "adam"
     def _check_model_params(self):
         self._hidden_sizes()
         _checks.one_of("activation", self.activation, _ACTIVATIONS)
+        _checks.one_of("init", self.init, ("glorot", "he", "lecun"))
 
     def _make_model(self, n_features, n_classes):
         return models.MLP(
-            n_features, hidden=self._hidden_sizes(), n_outputs=n_classes, activation=self.activation
+            n_features,
+            hidden=self._hidden_sizes(),
+            n_outputs=n_classes,
+            activation=self.activation,
+            init=self.init,
         )
 
     def _set_weights(self):

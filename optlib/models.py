@@ -247,6 +247,7 @@ def _check_labels(y: np.ndarray, n_classes: int, name: str = "y") -> np.ndarray:
 
 
 _ACTIVATIONS = ("relu", "tanh")
+_INITS = ("auto", "he", "lecun", "glorot")
 
 
 class MLP(Model):
@@ -279,12 +280,13 @@ class MLP(Model):
     task : {"classification", "regression"}, default "classification"
     l2 : float, default 0.0
         Penalty on all weight matrices (not biases).
-
-    Notes
-    -----
-    :meth:`init_params` uses He initialisation for ReLU (:math:`\mathcal N(0, 2/\text{fan-in})`,
-    He et al. 2015) and Glorot/Xavier for tanh (:math:`\mathcal N(0, 1/\text{fan-in})`, Glorot
-    and Bengio 2010); biases start at zero.
+    init : {"auto", "he", "lecun", "glorot"}, default "auto"
+        How :meth:`init_params` draws the weights; biases start at zero. "he":
+        :math:`\mathcal N(0, 2/\text{fan-in})` (He et al. 2015); "lecun":
+        :math:`\mathcal N(0, 1/\text{fan-in})` (LeCun et al. 1998, "Efficient backprop");
+        "glorot": uniform on :math:`\pm\sqrt{6 / (\text{fan-in} + \text{fan-out})}`, variance
+        :math:`2 / (\text{fan-in} + \text{fan-out})` (Glorot & Bengio 2010; scikit-learn's
+        ``MLPClassifier`` and Keras' default). "auto": "he" for ReLU, "lecun" for tanh.
 
     Examples
     --------
@@ -307,6 +309,7 @@ class MLP(Model):
         activation: str = "relu",
         task: str = "classification",
         l2: float = 0.0,
+        init: str = "auto",
     ):
         self.n_features = _checks.positive_int("n_features", n_features)
         if isinstance(hidden, numbers.Integral):
@@ -324,6 +327,7 @@ class MLP(Model):
             raise ValueError(f"n_outputs must be at least 2 classes; got {n_outputs!r}")
         self.activation = _checks.one_of("activation", activation, _ACTIVATIONS)
         self.l2 = _checks.real("l2", l2, low=0.0)
+        self.init = _checks.one_of("init", init, _INITS)
         sizes = (self.n_features, *self.hidden, self.n_outputs)
         self.shapes = []
         for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
@@ -332,7 +336,8 @@ class MLP(Model):
     def __repr__(self) -> str:
         return (
             f"MLP(n_features={self.n_features}, hidden={self.hidden}, n_outputs={self.n_outputs}, "
-            f"activation={self.activation!r}, task={self.task!r}, l2={self.l2})"
+            f"activation={self.activation!r}, task={self.task!r}, l2={self.l2}, "
+            f"init={self.init!r})"
         )
 
     @property
@@ -345,11 +350,19 @@ class MLP(Model):
 
     def init_params(self, rng=None) -> np.ndarray:
         rng = _checks.as_rng(rng)
-        gain = 2.0 if self.activation == "relu" else 1.0
+        init = self.init
+        if init == "auto":
+            init = "he" if self.activation == "relu" else "lecun"
         params = np.zeros(self.n_params)
         layers = self._unpack(params)
         for W in layers[0::2]:
-            W[...] = rng.normal(0.0, np.sqrt(gain / W.shape[0]), size=W.shape)
+            fan_in, fan_out = W.shape
+            if init == "glorot":
+                bound = np.sqrt(6.0 / (fan_in + fan_out))
+                W[...] = rng.uniform(-bound, bound, size=W.shape)
+            else:
+                gain = 2.0 if init == "he" else 1.0
+                W[...] = rng.normal(0.0, np.sqrt(gain / fan_in), size=W.shape)
         return params
 
     def _act(self, z):
