@@ -48,26 +48,22 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 #
 # Speed note. Each rule is written once, as ``_update``: it overwrites the parameters and the
-# state's buffers in place. The training loops (optlib.train) call it directly on arrays they
-# own, which costs what torch.optim's in-place step costs. The public ``step`` copies first and
-# then calls the same ``_update``, so it stays pure for readers at the price of the copies
-# (benchmarks/bench_optimizers.py measures both paths against torch.optim).
+# state's buffers in place, with scratch arrays the caller keeps (no allocation per step). The
+# training loops (optlib.train) call it directly on arrays they own. The public ``step`` copies
+# first and then calls the same ``_update``, so it stays pure for readers at the price of the
+# copies (benchmarks/bench_optimizers.py measures both paths against torch.optim). The
+# arithmetic is done in the order of the NumPy rules of the chapters, rounding for rounding.
 
-_AXPY: dict = {}  # dtype -> BLAS axpy, filled on first use (scipy.linalg takes a while to load)
 
+def _add_scaled(y: np.ndarray, x: np.ndarray, a: float, work: np.ndarray) -> None:
+    """``y += a * x`` in place, through ``work`` (no new array).
 
-def _axpy(a: float, x: np.ndarray, y: np.ndarray) -> None:
-    """``y += a * x`` in place in one pass over memory (BLAS axpy; NumPy would make ``a * x``
-    first). ``y`` is C-contiguous (the loops and ``step`` own it); ``x`` may be anything."""
-    if y.size == 0:  # BLAS refuses empty vectors
-        return
-    if x.dtype != y.dtype or not x.flags.c_contiguous:
-        x = np.ascontiguousarray(x, dtype=y.dtype)
-    if not _AXPY:
-        from scipy.linalg import blas
-
-        _AXPY.update({np.dtype(np.float64): blas.daxpy, np.dtype(np.float32): blas.saxpy})
-    _AXPY[y.dtype](x.reshape(-1), y.reshape(-1), a=a)
+    Two roundings, ``a * x`` then the sum, as NumPy code written by hand (and the chapters'
+    own rules) computes it. A fused BLAS axpy would save a pass over memory, but its single
+    rounding moves chaotic runs (centered RMSProp near the minimum) off the chapters' paths.
+    """
+    np.multiply(x, a, out=work)
+    y += work
 
 
 class _Scratch:
@@ -303,20 +299,26 @@ class SGD(Optimizer):
 
     def _update(self, p, g, state, lr, work):
         g = _decayed(g, p, self.weight_decay, work[0])
+        w = work[1]
         if not self.momentum:
-            _axpy(-lr, g, p)
+            _add_scaled(p, g, -lr, w)
             return SGDState(state.t + 1, None)
         mu, b = self.momentum, state.momentum_buffer
         if state.t == 0:  # the buffer starts as the first gradient
             np.copyto(b, g)
         else:  # b = mu b + (1 - tau) g
             b *= mu
-            _axpy(1.0 - self.dampening, g, b)
+            if self.dampening == 0:
+                b += g
+            else:
+                _add_scaled(b, g, 1.0 - self.dampening, w)
         if self.nesterov:  # direction g + mu b
-            _axpy(-lr, g, p)
-            _axpy(-lr * mu, b, p)
+            np.multiply(b, mu, out=w)
+            w += g
+            w *= -lr
+            p += w
         else:
-            _axpy(-lr, b, p)
+            _add_scaled(p, b, -lr, w)
         return SGDState(state.t + 1, b)
 
 
@@ -460,7 +462,8 @@ class AdaGrad(Optimizer):
         np.sqrt(s, out=w)  # g / (sqrt(G) + eps)
         w += self.eps
         np.divide(g, w, out=w)
-        _axpy(-lr, w, p)
+        w *= -lr
+        p += w
         return AdaGradState(t, s)
 
 
@@ -553,12 +556,13 @@ class RMSProp(Optimizer):
         g = _decayed(g, p, self.weight_decay, work[0])
         v, w = state.v, work[1]
         np.multiply(g, g, out=w)  # v = a v + (1 - a) g^2
+        w *= 1.0 - a
         v *= a
-        _axpy(1.0 - a, w, v)
+        v += w
         if self.centered:  # sqrt(v - g_avg^2), g_avg = a g_avg + (1 - a) g
             g_avg = state.g_avg
             g_avg *= a
-            _axpy(1.0 - a, g, g_avg)
+            _add_scaled(g_avg, g, 1.0 - a, w)
             np.multiply(g_avg, g_avg, out=w)
             np.subtract(v, w, out=w)
             np.sqrt(w, out=w)
@@ -570,9 +574,10 @@ class RMSProp(Optimizer):
         if self.momentum:
             b *= self.momentum
             b += w
-            _axpy(-lr, b, p)
+            _add_scaled(p, b, -lr, w)
         else:
-            _axpy(-lr, w, p)
+            w *= -lr
+            p += w
         return RMSPropState(state.t + 1, v, state.g_avg, b)
 
 
@@ -671,18 +676,20 @@ class Adam(Optimizer):
             g = _decayed(g, p, self.weight_decay, work[0])
         m, v, w = state.m, state.v, work[1]
         m *= b1  # m = b1 m + (1 - b1) g
-        _axpy(1.0 - b1, g, m)
+        _add_scaled(m, g, 1.0 - b1, w)
         np.multiply(g, g, out=w)  # v = b2 v + (1 - b2) g^2
+        w *= 1.0 - b2
         v *= b2
-        _axpy(1.0 - b2, w, v)
+        v += w
         if self.amsgrad:
             np.maximum(state.v_max, v, out=state.v_max)
         # torch's arrangement: eta / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
         np.sqrt(state.v_max if self.amsgrad else v, out=w)
-        w *= 1.0 / math.sqrt(1.0 - b2**t)
+        w /= math.sqrt(1.0 - b2**t)
         w += self.eps
         np.divide(m, w, out=w)
-        _axpy(-lr / (1.0 - b1**t), w, p)
+        w *= -lr / (1.0 - b1**t)
+        p += w
         return AdamState(t, m, v, state.v_max)
 
 
