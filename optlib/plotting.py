@@ -76,8 +76,8 @@ def contour(objective, ax=None, *, window=None, levels: int = 25, resolution: in
     >>> matplotlib.use("Agg")
     >>> from optlib.objectives import Rosenbrock
     >>> cs = contour(Rosenbrock())
-    >>> cs.axes.get_xlim()
-    (np.float64(-2.0), np.float64(2.0))
+    >>> [float(v) for v in cs.axes.get_xlim()]
+    [-2.0, 2.0]
     """
     _objective_2d(objective)
     if window is None:

@@ -344,7 +344,10 @@ BAD_CONSTRUCTION = {
 }
 
 BAD_KIND = {
-    "eigenvalues-strings": (lambda: Quadratic(["a", "b"]), r"eigenvalues must be an array of real"),
+    "eigenvalues-strings": (
+        lambda: Quadratic(["a", "b"]),
+        r"eigenvalues must be an array of floats",
+    ),
     "eigenvalues-complex": (lambda: Quadratic([1.0 + 1j, 2.0]), r"eigenvalues must be an array"),
     "dim-not-integer": (lambda: Quadratic.from_condition_number(10.0, dim=2.5), r"dim"),
     "rosenbrock-a-string": (lambda: Rosenbrock(a="1"), r"a must be a real number"),
