@@ -32,3 +32,16 @@ def test_every_notebook_is_in_the_toc():
 def test_chapters_are_numbered_in_order():
     numbered = [e for e in toc_files() if Path(e).name[:2].isdigit()]
     assert numbered == sorted(numbered), f"chapters out of order in _toc.yml: {numbered}"
+
+
+def test_the_book_build_is_the_notebook_test():
+    """`make test` executes each notebook once, in the book build; these settings make that run
+    a test: every notebook executed afresh, and an error in any cell fails the build."""
+    execute = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["execute"]
+    assert execute["execute_notebooks"] == "force", execute
+    assert execute["allow_errors"] is False, execute
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\nbook:", 1)[1].split("\n\n", 1)[0]
+    assert "jupyter-book build -W" in recipe, recipe
+    test_rule = next(line for line in makefile.splitlines() if line.startswith("test:"))
+    assert test_rule.split(":", 1)[1].split() == ["unit", "book", "browser"], test_rule
