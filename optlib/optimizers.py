@@ -108,6 +108,20 @@ def _squares_finite(g: np.ndarray) -> bool:
         return bool(np.isfinite(np.square(flat)).all())
 
 
+_NOT_FINITE = "not finite"
+_SQUARES_OVERFLOW = "squares overflow"
+
+
+def _gradient_fault(g: np.ndarray, squares: bool) -> str:
+    """What is wrong with a gradient: the empty string for nothing, _NOT_FINITE for a NaN or
+    an inf in ``g``, or, for a rule that squares ``g`` (``squares``), _SQUARES_OVERFLOW. One
+    pass on the usual path; ``step`` and the training loops each word the fault for their
+    caller."""
+    if _squares_finite(g) if squares else _all_finite(g):
+        return ""
+    return _NOT_FINITE if not _all_finite(g) else _SQUARES_OVERFLOW
+
+
 # --------------------------------------------------------------------------------------------
 # The shared contract: validated hyperparameters, init, a pure step over an in-place rule
 # --------------------------------------------------------------------------------------------
@@ -179,9 +193,10 @@ class Optimizer:
                 f"params {params.dtype}"
             )
         self._check_state(state, params)
-        if not (_squares_finite(grads) if self._squares else _all_finite(grads)):
-            if not _all_finite(grads):
-                raise ValueError("grads contain NaN or inf: the loss or its gradient has diverged")
+        fault = _gradient_fault(grads, self._squares)
+        if fault == _NOT_FINITE:
+            raise ValueError("grads contain NaN or inf: the loss or its gradient has diverged")
+        if fault == _SQUARES_OVERFLOW:
             raise FloatingPointError(
                 f"the squared gradient overflows {grads.dtype} at step {state.t + 1} "
                 f"(largest |grads| = {float(np.max(np.abs(grads))):.3g}): the second moment "

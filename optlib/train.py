@@ -28,7 +28,7 @@ import numpy as np
 from tqdm import tqdm
 
 from optlib import _checks
-from optlib.optimizers import Optimizer, _all_finite, _Scratch, _squares_finite
+from optlib.optimizers import _NOT_FINITE, Optimizer, _gradient_fault, _Scratch
 
 __all__ = ["History", "Path", "fit", "minimize"]
 
@@ -69,9 +69,10 @@ class _Stepper:
                         f"the gradient has shape {grad.shape} but the parameters have shape "
                         f"{self.params.shape}"
                     )
-            if not (_squares_finite(grad) if self._squares else _all_finite(grad)):
-                if not _all_finite(grad):
-                    return "the gradient became NaN or inf"
+            fault = _gradient_fault(grad, self._squares)
+            if fault == _NOT_FINITE:
+                return "the gradient became NaN or inf"
+            if fault:
                 return "the squared gradient overflowed (the second moment would be inf)"
             lr = self.optimizer.learning_rate if lr is None else lr
             self.state = self.optimizer._update(self.params, grad, self.state, lr, self.work)
