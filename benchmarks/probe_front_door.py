@@ -42,6 +42,40 @@ def load_tables() -> dict[str, list]:
     return tables
 
 
+# Which optlib module answers each group of cases (the first word of a case id).
+MODULES = {
+    **dict.fromkeys(["batch_indices", "minibatches"], "data"),
+    **dict.fromkeys(
+        ["load_digits", "load_iris", "make_classification", "make_regression"], "datasets"
+    ),
+    **dict.fromkeys(["make_regression_memmap", "open_memmap", "to_memmap"], "memmap"),
+    **dict.fromkeys(
+        [
+            "adagrad",
+            "adam",
+            "adamw",
+            "momentum",
+            "nesterov",
+            "rmsprop",
+            "sgd",
+            "init",
+            "state",
+            "step",
+        ],
+        "optimizers",
+    ),
+    **dict.fromkeys(["linear", "mlp", "loss", "labels", "gradcheck"], "models"),
+    **dict.fromkeys(["classifier", "est"], "estimators"),
+    **dict.fromkeys(["fit", "minimize"], "train"),
+    "check": "check",
+    "objective": "objectives",
+    "plot": "plotting",
+    **dict.fromkeys(["range", "schedule"], "schedules"),
+    "search": "search",
+    "widget": "widgets",
+}
+
+
 def outcome(thunk, expected, name) -> str:
     try:
         with warnings.catch_warnings():
@@ -58,6 +92,7 @@ def main() -> int:
     import matplotlib.pyplot as plt
 
     per_group: dict[str, Counter] = defaultdict(Counter)
+    per_module: dict[str, Counter] = defaultdict(Counter)
     details = []
     for table, cases in load_tables().items():
         for case_id, thunk, expected, name in cases:
@@ -65,6 +100,7 @@ def main() -> int:
             plt.close("all")
             group = f"{table}: {case_id.split('-')[0]}"
             per_group[group][result] += 1
+            per_module[MODULES[case_id.split("-")[0].split(" ")[0]]][result] += 1
             if result != "clear":
                 details.append(dict(table=table, case=case_id, outcome=result))
     total = Counter()
@@ -73,6 +109,12 @@ def main() -> int:
     for group in sorted(per_group):
         c = per_group[group]
         print(f"{group:32} clear {c['clear']:4}  unclear {c['unclear']:3}  silent {c['silent']:3}")
+    for module in sorted(per_module):
+        c = per_module[module]
+        print(
+            f"{'optlib.' + module:32} clear {c['clear']:4}  unclear {c['unclear']:3}  "
+            f"silent {c['silent']:3}"
+        )
     print(
         f"{'all':32} clear {total['clear']:4}  unclear {total['unclear']:3}  "
         f"silent {total['silent']:3}"
@@ -83,6 +125,7 @@ def main() -> int:
             dict(
                 command="python benchmarks/probe_front_door.py",
                 total=dict(total),
+                modules={m: dict(c) for m, c in sorted(per_module.items())},
                 groups={g: dict(c) for g, c in sorted(per_group.items())},
                 not_clear=details,
             ),
