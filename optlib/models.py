@@ -20,7 +20,7 @@ the gradient over the whole data set when the batch is drawn at random (chapter 
 
 whose error is :math:`O(\varepsilon^2)`; the tests run it on every model.
 
-The public methods check their arguments (through :mod:`optlib._checks`); the training loops
+The public methods check their arguments (through ``optlib._checks``); the training loops
 check the data once and then call the unchecked kernel ``_loss_and_grad`` on every batch.
 """
 
@@ -443,7 +443,7 @@ class LinearClassifier(MLP):
 
     with :math:`Y` the one-hot labels. Parameters are packed as ``[W (n_features, n_classes)
     row-major, b (n_classes)]`` and start at zero (the loss is convex: no symmetry to break).
-    The scikit-learn estimator built on it is :class:`optlib.estimators.SoftmaxRegression`.
+    The scikit-learn estimator built on it is ``optlib.SoftmaxRegression``.
 
     Parameters
     ----------

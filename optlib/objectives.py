@@ -11,7 +11,7 @@ grid for a contour plot::
 The surfaces are the usual benchmarks of the optimisation literature (Rosenbrock 1960; Beale
 1958; Himmelblau 1972; Booth), plus a saddle, whose only stationary point is not a minimum.
 
-**Checks.** The constructors check their arguments through :mod:`optlib._checks` and keep
+**Checks.** The constructors check their arguments through ``optlib._checks`` and keep
 copies of the caller's arrays (``eigenvalues``, ``minimizer``), stored read-only: changing
 the caller's array afterwards, or the objective's attribute, cannot silently change the
 function. ``value`` and ``grad`` run inside every optimizer loop, so they check only what

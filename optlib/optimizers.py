@@ -132,7 +132,7 @@ class Optimizer:
     """What every optimizer of optlib shares.
 
     A subclass is a frozen dataclass of hyperparameters that validates them in
-    ``__post_init__`` (through :mod:`optlib._checks`), names its state type in ``State`` (a
+    ``__post_init__`` (through ``optlib._checks``), names its state type in ``State`` (a
     NamedTuple whose first field is the step count ``t``), says which buffers an instance
     needs (``_buffers``) and writes its rule once, in place, in ``_update``.
     """

@@ -122,8 +122,11 @@ class _Interrupts:
 
     An interrupt in the middle of an in-place update would leave the parameters half
     stepped; with this, the loop finishes the step, sees ``requested`` and stops cleanly with
-    everything trained so far. A second Ctrl-C raises at once, as usual. Outside the main
-    thread signals cannot be caught: there a KeyboardInterrupt propagates as before.
+    everything trained so far. A second Ctrl-C raises at once, as usual. It takes over only
+    from Python's own handler (the one that raises KeyboardInterrupt, as in Jupyter and a
+    terminal): a process that ignores SIGINT, or handles it its own way, is left as it is.
+    Outside the main thread signals cannot be caught: there a KeyboardInterrupt propagates as
+    before.
     """
 
     def __init__(self):
@@ -136,7 +139,10 @@ class _Interrupts:
         self.requested = True
 
     def __enter__(self):
-        if threading.current_thread() is threading.main_thread():
+        if (
+            threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        ):
             with contextlib.suppress(ValueError, TypeError):
                 self._previous = signal.signal(signal.SIGINT, self._handler)
         return self

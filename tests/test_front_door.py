@@ -152,6 +152,28 @@ def _digits_like():
     return X, (X[:, 0] > 0).astype(int) + (X[:, 1] > 0)
 
 
+@pytest.fixture
+def python_sigint():
+    """SIGINT raises KeyboardInterrupt, as in a terminal or Jupyter, whatever pytest was started
+    under (a background job ignores SIGINT); the handler the run had is put back after."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
+def test_an_ignored_sigint_stays_ignored():
+    X, y = _digits_like()
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        model = _InterruptAt(LinearClassifier(5, 3), at=3)
+        h = fit(model, Adam(0.01), X, y, batch_size=20, epochs=2, rng=0, progress=False)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert not h.interrupted and h.epochs == 2
+
+
+@pytest.mark.usefixtures("python_sigint")
 def test_ctrl_c_during_fit_keeps_the_history_and_the_parameters():
     X, y = _digits_like()
     model = _InterruptAt(LinearClassifier(5, 3), at=23)
@@ -176,6 +198,7 @@ def test_ctrl_c_during_fit_keeps_the_history_and_the_parameters():
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored
 
 
+@pytest.mark.usefixtures("python_sigint")
 def test_an_interrupted_refit_leaves_the_estimator_as_it_was():
     X, y = _digits_like()
     clf = MLPClassifier(hidden_layer_sizes=(8,), epochs=3, random_state=0).fit(X, y)
