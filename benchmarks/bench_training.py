@@ -21,13 +21,12 @@ How the two estimators are made to match:
   on every parameter; ``"adamw"`` would add a *decoupled* decay of 1e-2 by default);
   ``optimizer="momentum"`` for sgd (torch's buffer b = mu b + g, theta -= lr b, which is
   scikit-learn's velocity update while the learning rate is constant).
-* What still differs: the initial parameters (optlib: He normal weights, zero biases;
-  scikit-learn: Glorot uniform weights and biases), the shuffling streams, and where Adam's
+* What still differs: the biases' start (both draw Glorot-uniform weights; optlib starts the
+  biases at zero, scikit-learn draws them too), the shuffling streams, and where Adam's
   epsilon sits (scikit-learn adds it to the uncorrected root, Keras-style; optlib to the
-  corrected one, as torch). They do not change the time. The initialization changes the
-  accuracy of short runs: on the synthetic set optlib trails by about 3 points after 5 epochs,
-  1 after 10 and none after 20; started from scikit-learn's initialization, optlib's Adam
-  matched scikit-learn's accuracy after 5 epochs.
+  corrected one, as torch). They do not change the time. Before optlib 0.2, optlib drew He
+  normal weights and trailed by 1.5 to 2 points after 10 epochs; ``bench_mlp_accuracy.py``
+  measures both initializations against scikit-learn.
 
 Each repeat uses its own seed (the same on both sides) and runs the two sides back to back, the
 order alternating between repeats; the table reports medians over the repeats. Time per epoch is
