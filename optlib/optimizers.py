@@ -416,8 +416,11 @@ class AdaGrad(Optimizer):
         \theta_t &= \theta_{t-1} - \tilde\eta_t\, \frac{g_t}{\sqrt{G_t} + \epsilon}
 
     (squares, roots and quotients are element-wise). Because :math:`G_t` only grows, the
-    effective step :math:`\eta / \sqrt{G_t}` decays to zero: good for sparse features, too
-    cautious for long non-convex training (chapter 4).
+    effective step :math:`\eta / \sqrt{G_t}` can only shrink. It decays to zero while the
+    squared gradients keep coming (their sum diverges), and freezes at a positive value when
+    they die out fast enough for the sum to converge, as on a bowl where the iterates close
+    in at a linear rate (chapter 4). Good for sparse features, too cautious for long
+    non-convex training.
 
     Reference: Duchi, Hazan & Singer (2011), "Adaptive subgradient methods for online learning
     and stochastic optimization", JMLR 12.
@@ -514,7 +517,7 @@ class RMSProp(Optimizer):
         \theta_t &= \theta_{t-1} - \eta\, b_t
 
     (:math:`b_t` is just the scaled gradient when :math:`\mu = 0`). Unlike AdaGrad's sum, the
-    moving average forgets: the step size no longer decays to zero. The centered variant
+    moving average forgets: the step size no longer only shrinks. The centered variant
     divides by an estimate of the gradient's standard deviation instead of its RMS; when the
     gradient barely changes, that estimate :math:`v_t - \bar g_t^2` is a difference of two
     nearly equal numbers and rounding can make it negative, and the step NaN, exactly as in

@@ -12,9 +12,11 @@ learning rate of a step. Any of them drives any optimizer through :func:`optlib.
 lowercase names (``cosine``) are the classes themselves (``Cosine``), spelled like the
 schedule functions of optax and Keras.
 
-:func:`lr_range_test` is Smith's learning-rate range test ("LR finder"): one short run whose
-learning rate grows exponentially from tiny to huge, recording the loss, to read off a good
-learning rate before a long training run.
+:func:`lr_range_test` is the learning-rate range test in the form of fastai's "LR finder": one
+short run whose learning rate grows exponentially from tiny to huge, recording the smoothed
+loss, to read off a good learning rate before a long training run. Smith's original test
+(2015, section 3.3) raised the rate linearly over several epochs and read the accuracy; the
+exponential sweep, the smoothed loss and the one-tenth-of-the-minimum rule are fastai's.
 """
 
 from __future__ import annotations
@@ -337,6 +339,10 @@ def lr_range_test(
     diverge_factor: float = 4.0,
 ) -> LRRangeResult:
     r"""The learning-rate range test: train with an exponentially growing learning rate.
+
+    This is fastai's form of the test (Howard & Gugger 2020): an exponential sweep over a few
+    hundred steps, a smoothed batch loss, and the rule below. Smith (2015, section 3.3) raised
+    the rate linearly over several epochs and read the validation accuracy instead.
 
     Step :math:`i = 0, \dots, n - 1` (:math:`n` = ``steps``) uses the learning rate
 
