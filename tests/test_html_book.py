@@ -85,6 +85,9 @@ def browser():
         chromium.close()
 
 
+PAGE_TIMEOUT_MS = 300_000
+
+
 class PageVisit:
     """One page load in a fresh browser context (no cache): what the console said, what was
     requested, and how many bytes came in.
@@ -100,6 +103,9 @@ class PageVisit:
         self.outside: list[str] = []
         self.bytes = self.shared_bytes = 0
         self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        # A chapter took 60 s to load (MathJax, figures) on the 2-core CI machine at its
+        # slowest; playwright's default of 30 s would fail a page that is only slow.
+        self.context.set_default_timeout(PAGE_TIMEOUT_MS)
         self.page = self.context.new_page()
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
