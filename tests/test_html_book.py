@@ -31,6 +31,9 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 MAX_PAGE_BYTES = 3 * 1024 * 1024
 MAX_SHARED_BYTES = 5 * 1024 * 1024  # loaded once per reader, then cached
 SCREENSHOTS = ROOT / "_build" / "screenshots"
+# Any host but the local server resolves to nothing, so a request outside the book fails at
+# once instead of waiting on a network this machine may not have; `PageVisit` records it.
+OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
 
 
 def toc_pages() -> list[str]:
@@ -79,7 +82,7 @@ def browser():
     with sync_playwright() as p:
         chromium = p.chromium.launch(
             executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", OFFLINE],
         )
         yield chromium
         chromium.close()
@@ -87,21 +90,30 @@ def browser():
 
 PAGE_TIMEOUT_MS = 300_000
 
+# What the page downloaded, from the browser's own Resource Timing: the navigation plus every
+# resource, with its body size as sent (same-origin, so the sizes are exposed).
+RESOURCES_JS = """() => performance.getEntriesByType('navigation')
+    .concat(performance.getEntriesByType('resource'))
+    .map(e => [e.name, e.encodedBodySize])"""
+
 
 class PageVisit:
     """One page load in a fresh browser context (no cache): what the console said, what was
-    requested, and how many bytes came in.
+    requested outside the book, and how many bytes came in.
 
     ``bytes`` is the page's own weight: its HTML and everything it loads from outside
     ``_static/``. The theme, its fonts and MathJax live in ``_static/``, are shared by every
     page and cached after the first; they are counted apart, in ``shared_bytes``.
+
+    The listeners only append to lists. (Intercepting every request with ``page.route``, or
+    fetching response bodies inside a listener, made each page take minutes on the slow CI
+    machine: every request waited on this Python process.)
     """
 
     def __init__(self, browser, base_url: str, page_path: str):
         self.base = urlparse(base_url)
         self.errors: list[str] = []
         self.outside: list[str] = []
-        self.bytes = self.shared_bytes = 0
         self.context = browser.new_context(viewport={"width": 1280, "height": 900})
         # A chapter took 60 s to load (MathJax, figures) on the 2-core CI machine at its
         # slowest; playwright's default of 30 s would fail a page that is only slow.
@@ -109,32 +121,23 @@ class PageVisit:
         self.page = self.context.new_page()
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
-        self.page.on("response", self._on_response)
-        self.page.route("**/*", self._route)
+        self.page.on("request", self._on_request)
         self.page.goto(f"{base_url}/{page_path}.html", wait_until="load")
-        self.page.wait_for_load_state("networkidle")
+        self.bytes = self.shared_bytes = 0
+        for url, size in self.page.evaluate(RESOURCES_JS):
+            if "/_static/" in urlparse(url).path:
+                self.shared_bytes += size
+            else:
+                self.bytes += size
 
     def _on_console(self, message):
         if message.type == "error":
             self.errors.append(f"console: {message.text}")
 
-    def _on_response(self, response):
-        try:
-            size = len(response.body())
-        except Exception:  # a redirect or an aborted request has no body
-            return
-        if "/_static/" in urlparse(response.url).path:
-            self.shared_bytes += size
-        else:
-            self.bytes += size
-
-    def _route(self, route):
-        url = urlparse(route.request.url)
-        if url.scheme in ("data", "blob") or url.netloc == self.base.netloc:
-            route.continue_()
-        else:
-            self.outside.append(route.request.url)
-            route.abort()
+    def _on_request(self, request):
+        url = urlparse(request.url)
+        if url.scheme not in ("data", "blob") and url.netloc != self.base.netloc:
+            self.outside.append(request.url)
 
 
 PAGES = toc_pages()
@@ -142,10 +145,19 @@ PAGES = toc_pages()
 
 @pytest.fixture(scope="module")
 def visits(browser, book_url):
-    opened = {}
-    yield lambda page_path: opened.setdefault(page_path, PageVisit(browser, book_url, page_path))
-    for visit in opened.values():
-        visit.context.close()
+    opened: dict[str, PageVisit] = {}
+
+    def visit(page_path: str) -> PageVisit:
+        # Each page loads once for all its checks. (`opened.setdefault(path, PageVisit(...))`
+        # would load it again for every check, since the default is built before the lookup,
+        # and leave those extra contexts open: that made CI's browser stage time out.)
+        if page_path not in opened:
+            opened[page_path] = PageVisit(browser, book_url, page_path)
+        return opened[page_path]
+
+    yield visit
+    for page_visit in opened.values():
+        page_visit.context.close()
 
 
 @pytest.mark.parametrize("page_path", PAGES)
