@@ -22,17 +22,17 @@ The optimizer is chosen by name and configured by *flat* hyperparameters. Each o
 the hyperparameters of its row below and ignores the others, so one search space can mix
 optimizers (``{"optimizer": ["momentum", "adam"], "momentum": [...], "beta1": [...]}``):
 
-============  =====================================================  ========================
-optimizer     hyperparameters used                                   optlib class
-============  =====================================================  ========================
-"sgd"         learning_rate, weight_decay                            :class:`~optlib.SGD`
-"momentum"    learning_rate, momentum, weight_decay                  :class:`~optlib.Momentum`
-"nesterov"    learning_rate, momentum (> 0), weight_decay            :class:`~optlib.Nesterov`
-"adagrad"     learning_rate, eps, weight_decay                       :class:`~optlib.AdaGrad`
-"rmsprop"     learning_rate, eps, weight_decay                       :class:`~optlib.RMSProp`
-"adam"        learning_rate, beta1, beta2, eps, weight_decay         :class:`~optlib.Adam`
-"adamw"       learning_rate, beta1, beta2, eps, weight_decay         :class:`~optlib.AdamW`
-============  =====================================================  ========================
+==========  ==============================================  ====================================
+optimizer   hyperparameters used                            optlib class
+==========  ==============================================  ====================================
+"sgd"       learning_rate, weight_decay                     :class:`~optlib.optimizers.SGD`
+"momentum"  learning_rate, momentum, weight_decay           :class:`~optlib.optimizers.Momentum`
+"nesterov"  learning_rate, momentum (> 0), weight_decay     :class:`~optlib.optimizers.Nesterov`
+"adagrad"   learning_rate, eps, weight_decay                :class:`~optlib.optimizers.AdaGrad`
+"rmsprop"   learning_rate, eps, weight_decay                :class:`~optlib.optimizers.RMSProp`
+"adam"      learning_rate, beta1, beta2, eps, weight_decay  :class:`~optlib.optimizers.Adam`
+"adamw"     learning_rate, beta1, beta2, eps, weight_decay  :class:`~optlib.optimizers.AdamW`
+==========  ==============================================  ====================================
 
 ``eps=None`` and ``weight_decay=None`` mean "the optimizer's own default" (eps is 1e-10 for
 AdaGrad and 1e-8 for the others; weight decay is 0, except 1e-2 for AdamW). The other options of
@@ -225,9 +225,9 @@ class SoftmaxRegression(_OptlibClassifier):
 
     Parameters
     ----------
-    optimizer : {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"}, \
-default "momentum"
-        The optlib optimizer; see the table in :mod:`optlib.estimators` for the
+    optimizer : str, default "momentum"
+        The optlib optimizer: "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam" or
+        "adamw"; see the table in :mod:`optlib.estimators` for the
         hyperparameters each one uses (the others are ignored).
     learning_rate : float, default 0.1
         :math:`\eta > 0`.
@@ -340,9 +340,9 @@ class MLPClassifier(_OptlibClassifier):
     hidden_layer_sizes : tuple of int, default (32,)
         Widths of the hidden layers (an int means one layer; ``()`` gives a linear model).
     activation : {"relu", "tanh"}, default "relu"
-    optimizer : {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"}, \
-default "adam"
-        The optlib optimizer; see the table in :mod:`optlib.estimators` for the
+    optimizer : str, default "adam"
+        The optlib optimizer: "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam" or
+        "adamw"; see the table in :mod:`optlib.estimators` for the
         hyperparameters each one uses (the others are ignored).
     learning_rate : float, default 0.01
         :math:`\eta > 0`.

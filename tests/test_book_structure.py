@@ -1,5 +1,6 @@
 """The table of contents and the chapters folder agree, so no chapter is built but unlisted."""
 
+import re
 from pathlib import Path
 
 import yaml
@@ -45,3 +46,11 @@ def test_the_book_build_is_the_notebook_test():
     assert "jupyter-book build -W" in recipe, recipe
     test_rule = next(line for line in makefile.splitlines() if line.startswith("test:"))
     assert test_rule.split(":", 1)[1].split() == ["unit", "book", "browser"], test_rule
+
+
+def test_the_api_page_documents_every_public_module():
+    """chapters/api.md promises everything the chapters call: every public module of optlib."""
+    api = (ROOT / "chapters" / "api.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\.\. automodule:: (optlib\.\w+)$", api, flags=re.M))
+    public = {f"optlib.{p.stem}" for p in (ROOT / "optlib").glob("*.py") if p.stem[0] != "_"}
+    assert public - documented == set(), f"not on the API page: {sorted(public - documented)}"
