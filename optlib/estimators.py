@@ -233,8 +233,10 @@ class SoftmaxRegression(_OptlibClassifier):
         :math:`\eta > 0`.
     momentum : float, default 0.9
         In [0, 1); "momentum" and "nesterov" only.
-    beta1, beta2 : float, default 0.9, 0.999
-        Adam's decay rates, in [0, 1); "adam" and "adamw" only.
+    beta1 : float, default 0.9
+        Adam's decay rate of the first moment, in [0, 1); "adam" and "adamw" only.
+    beta2 : float, default 0.999
+        Adam's decay rate of the second moment, in [0, 1); "adam" and "adamw" only.
     eps : float, optional
         Added to the denominator of the adaptive methods; None: the optimizer's default.
     weight_decay : float, optional

@@ -644,13 +644,23 @@ class Adam(Optimizer):
     Parameters
     ----------
     learning_rate : float, default 1e-3
-    beta1, beta2 : float, default 0.9, 0.999
-        Decay rates of the moments, in [0, 1) (``betas`` in torch).
+    beta1 : float, default 0.9
+        :math:`\beta_1`, the decay rate of the first moment :math:`m`, in [0, 1) (``betas[0]``
+        in torch).
+    beta2 : float, default 0.999
+        :math:`\beta_2`, the decay rate of the second moment :math:`v`, in [0, 1) (``betas[1]``
+        in torch).
     eps : float, default 1e-8
     weight_decay : float, default 0
         :math:`\lambda \ge 0`: an L2 penalty added to the gradient (see :class:`AdamW` for the
         decoupled decay).
     amsgrad : bool, default False
+        Divide by the largest :math:`v` seen so far, bias-corrected at the current step
+        (Reddi et al.'s AMSGrad, as torch computes it).
+    decoupled_weight_decay : bool, default False
+        Decay the weights directly, :math:`\theta \leftarrow \theta - \eta\lambda\theta`,
+        instead of adding :math:`\lambda\theta` to the gradient: this is :class:`AdamW`
+        (``decoupled_weight_decay`` in torch's ``Adam``).
 
     Examples
     --------

@@ -389,9 +389,10 @@ def lr_range_test(
         test replaces at each step; its other hyperparameters are kept).
     X, y : array_like
         Training data.
-    start, end : float, default 1e-7, 10
-        The first and the last learning rate, :math:`0 < \eta_{\text{start}} <
-        \eta_{\text{end}}`.
+    start : float, default 1e-7
+        The first learning rate, :math:`\eta_{\text{start}} > 0`.
+    end : float, default 10
+        The last learning rate, :math:`\eta_{\text{end}} > \eta_{\text{start}}`.
     steps : int, default 100
         Steps of the sweep, at least 2 (the test usually stops before the last).
     batch_size : int
