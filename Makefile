@@ -58,10 +58,15 @@ $(STAMP): pyproject.toml constraints.txt
 lock:
 	test -x $(UV) || $(MAKE) install
 	$(UV) pip compile --quiet --upgrade --python $(BIN)/python --extra book --extra test \
-		--extra dev --no-header --output-file constraints.txt pyproject.toml
+		--extra dev --extra lab --no-header --output-file constraints.txt pyproject.toml
 	sed -i '1i # Pins for make install, written by make lock from pyproject.toml.' constraints.txt
 
+# Every notebook is executed afresh into the build's cache, one per core, then the build reads
+# its outputs from there (see _config.yml's execute section). JOBS=1 executes one at a time.
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+
 book: $(STAMP)
+	$(BIN)/python _ext/execute_notebooks.py --jobs $(JOBS)
 	$(BIN)/jupyter-book build -W -n --keep-going .
 	@echo "The book's front page: $(CURDIR)/_build/html/index.html"
 
@@ -95,9 +100,17 @@ $(MIN_VENV)/.installed-stamp: pyproject.toml
 	$(MIN_VENV)/bin/python -m pip check
 	touch $@
 
-# Jupyter refuses to run as root without --allow-root (CI machines and containers are root).
-lab: $(STAMP)
+# JupyterLab and jupyterlab-myst come on the first `make lab`: the book and the tests do not
+# need them. Jupyter refuses to run as root without --allow-root (CI machines and containers
+# are root).
+LAB_STAMP := $(VENV)/.lab-stamp
+
+lab: $(LAB_STAMP)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_FLAGS) chapters/
+
+$(LAB_STAMP): $(STAMP)
+	$(UV_PIP) --constraints constraints.txt -e ".[book,test,dev,lab]"
+	touch $@
 
 # The checks of .pre-commit-config.yaml, run from .venv: no pre-commit, no network. nbstripout
 # --verify fails on a notebook with outputs or execution counts (--keep-id: cell ids are stable).

@@ -36,14 +36,19 @@ def test_chapters_are_numbered_in_order():
 
 
 def test_the_book_build_is_the_notebook_test():
-    """`make test` executes each notebook once, in the book build; these settings make that run
-    a test: every notebook executed afresh, and an error in any cell fails the build."""
+    """`make test` executes each notebook once, in `make book`; these settings make that run
+    a test: every notebook executed afresh (the cache emptied, then filled by executing them
+    all), and an error in any cell fails the build."""
     execute = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["execute"]
-    assert execute["execute_notebooks"] == "force", execute
+    assert execute["execute_notebooks"] == "cache", execute
     assert execute["allow_errors"] is False, execute
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    recipe = makefile.split("\nbook:", 1)[1].split("\n\n", 1)[0]
-    assert "jupyter-book build -W" in recipe, recipe
+    recipe = makefile.split("\nbook:", 1)[1].split("\n\n", 1)[0].splitlines()
+    commands = [line.strip() for line in recipe if line.startswith("\t")]
+    assert "_ext/execute_notebooks.py" in commands[0], recipe
+    assert "jupyter-book build -W" in commands[1], recipe
+    script = (ROOT / "_ext" / "execute_notebooks.py").read_text(encoding="utf-8")
+    assert "cache.clear_cache()" in script
     test_rule = next(line for line in makefile.splitlines() if line.startswith("test:"))
     assert test_rule.split(":", 1)[1].split() == ["unit", "book", "browser"], test_rule
 

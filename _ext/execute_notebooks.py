@@ -1,0 +1,91 @@
+"""Execute every notebook of the book, one per core, into Jupyter Book's execution cache.
+
+Jupyter Book 1.x executes notebooks one at a time, as Sphinx reads them; on a 2-core machine
+that leaves a core idle for most of the build. With ``execute_notebooks: cache`` in
+_config.yml, myst-nb takes a notebook's outputs from the jupyter-cache in
+``_build/.jupyter_cache`` when the cached code matches the notebook's, and executes the
+notebook itself otherwise. ``make book`` runs this script first:
+
+- it empties the cache, because the cache keys on the notebooks' code alone and cannot see a
+  change to optlib: every build still executes every notebook afresh;
+- it executes every notebook listed in _toc.yml, one per core, each in its own directory (as
+  myst-nb would), with _config.yml's timeout and no errors allowed;
+- it caches each notebook that ran through, and reports each one that failed, with its
+  traceback, and exits 1. The build would execute a failed notebook again and fail on it.
+
+Usage: python _ext/execute_notebooks.py [--jobs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+import nbformat
+import yaml
+from jupyter_cache import get_cache
+from jupyter_cache.base import CacheBundleIn
+from jupyter_cache.executors.utils import single_nb_execution
+
+ROOT = Path(__file__).resolve().parent.parent
+# Where Jupyter Book 1.x keeps its execution cache (jupyter_book/config.py).
+CACHE = ROOT / "_build" / ".jupyter_cache"
+
+
+def toc_notebooks() -> list[Path]:
+    """The notebooks of _toc.yml, in its order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    entries = [toc["root"], *(chapter["file"] for chapter in toc.get("chapters", []))]
+    return [ROOT / f"{e}.ipynb" for e in entries if (ROOT / f"{e}.ipynb").exists()]
+
+
+def execute(path: Path, timeout: int) -> tuple[Path, nbformat.NotebookNode, float, str | None]:
+    """Run in a worker: execute one notebook in its own directory."""
+    notebook = nbformat.read(path, as_version=4)
+    result = single_nb_execution(
+        notebook, cwd=str(path.parent), timeout=timeout, allow_errors=False, meta_override=True
+    )
+    return path, notebook, result.time, result.exc_string if result.err else None
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    jobs = parser.parse_args().jobs
+    execute_config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["execute"]
+    if execute_config["execute_notebooks"] != "cache":
+        print("_config.yml does not read the cache (execute_notebooks is not 'cache')")
+        return 1
+    timeout = int(execute_config["timeout"])
+
+    cache = get_cache(str(CACHE))
+    cache.clear_cache()
+    notebooks = toc_notebooks()
+    print(f"Executing {len(notebooks)} notebooks, {jobs} at a time", flush=True)
+    start, failed = time.perf_counter(), []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(execute, path, timeout) for path in notebooks]
+        for future in as_completed(futures):
+            path, notebook, seconds, traceback = future.result()
+            name = path.relative_to(ROOT)
+            if traceback is not None:
+                failed.append(name)
+                print(f"FAILED {name} after {seconds:.0f} s:\n{traceback}", flush=True)
+                continue
+            bundle = CacheBundleIn(notebook, str(path), data={"execution_seconds": seconds})
+            cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+            print(f"executed {name} in {seconds:.0f} s", flush=True)
+    print(
+        f"{len(notebooks) - len(failed)} of {len(notebooks)} notebooks executed and cached "
+        f"in {time.perf_counter() - start:.0f} s",
+        flush=True,
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
