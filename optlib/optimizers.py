@@ -10,8 +10,8 @@ The update rules and the defaults are the algorithms documented for ``torch.opti
 Adagrad, RMSprop, Adam, AdamW), with ``learning_rate`` for ``lr`` and ``beta1, beta2`` for
 ``betas``, so a reader who moves to PyTorch gets the same numbers for the same hyperparameters.
 Where other frameworks differ (Keras puts Adam's epsilon elsewhere, Hinton's RMSProp used
-:math:`\alpha = 0.9`, Sutskever's momentum scales the buffer by the learning rate) the chapters
-explain the difference rather than copy it.
+a decay :math:`\rho = 0.9`, Sutskever's momentum scales the buffer by the learning rate) the
+chapters explain the difference rather than copy it.
 
 Buffers an option does not use are ``None`` in the state (RMSProp's ``g_avg`` unless
 ``centered``, Adam's ``v_max`` unless ``amsgrad``), so a state holds only what the rule needs.
@@ -244,20 +244,20 @@ class SGDState(NamedTuple):
 class SGD(Optimizer):
     r"""Stochastic gradient descent, with optional momentum, dampening, Nesterov and L2 decay.
 
-    With weight decay :math:`\lambda`, momentum :math:`\mu` and dampening :math:`\tau`, step
+    With weight decay :math:`\lambda`, momentum :math:`\beta` and dampening :math:`\tau`, step
     :math:`t = 1, 2, \dots` is (``torch.optim.SGD``)
 
     .. math::
 
         g_t &= \nabla f(\theta_{t-1}) + \lambda \theta_{t-1} \\
         b_t &= \begin{cases} g_t & t = 1 \\
-                             \mu b_{t-1} + (1 - \tau) g_t & t > 1 \end{cases} \\
-        d_t &= \begin{cases} g_t + \mu b_t & \text{nesterov} \\
+                             \beta b_{t-1} + (1 - \tau) g_t & t > 1 \end{cases} \\
+        d_t &= \begin{cases} g_t + \beta b_t & \text{nesterov} \\
                              b_t & \text{otherwise} \end{cases} \\
         \theta_t &= \theta_{t-1} - \eta\, d_t
 
     and plain gradient descent, :math:`\theta_t = \theta_{t-1} - \eta g_t`, when
-    :math:`\mu = 0`. The buffer :math:`b` sums past gradients *without* the learning rate
+    :math:`\beta = 0`. The buffer :math:`b` sums past gradients *without* the learning rate
     (Sutskever et al. 2013 put :math:`\eta` inside it; the two agree while :math:`\eta` is
     constant).
 
@@ -270,7 +270,7 @@ class SGD(Optimizer):
     learning_rate : float, default 1e-3
         :math:`\eta \ge 0` (``lr`` in torch).
     momentum : float, default 0
-        :math:`\mu \in [0, 1)`.
+        :math:`\beta \in [0, 1)`.
     dampening : float, default 0
         :math:`\tau \in [0, 1]`, scales the new gradient in the buffer.
     weight_decay : float, default 0
@@ -343,7 +343,7 @@ class Momentum(SGD):
 
     .. math::
 
-        b_t = \mu b_{t-1} + g_t, \qquad \theta_t = \theta_{t-1} - \eta\, b_t
+        b_t = \beta b_{t-1} + g_t, \qquad \theta_t = \theta_{t-1} - \eta\, b_t
 
     (with :math:`b_1 = g_1`; the other options are those of :class:`SGD`).
 
@@ -369,7 +369,7 @@ class Nesterov(SGD):
 
     .. math::
 
-        b_t = \mu b_{t-1} + g_t, \qquad \theta_t = \theta_{t-1} - \eta\,(g_t + \mu b_t)
+        b_t = \beta b_{t-1} + g_t, \qquad \theta_t = \theta_{t-1} - \eta\,(g_t + \beta b_t)
 
     The step looks ahead along the buffer: it is Nesterov's accelerated gradient rewritten in
     terms of the current point (Bengio, Boulanger-Lewandowski & Pascanu 2013, "Advances in
@@ -405,18 +405,18 @@ class AdaGradState(NamedTuple):
 class AdaGrad(Optimizer):
     r"""AdaGrad: a step size per coordinate, shrinking with the gradients seen there.
 
-    Step :math:`t = 1, 2, \dots` (``torch.optim.Adagrad``), with :math:`G_0` filled with
+    Step :math:`t = 1, 2, \dots` (``torch.optim.Adagrad``), with :math:`s_0` filled with
     ``initial_accumulator_value``:
 
     .. math::
 
         \tilde\eta_t &= \frac{\eta}{1 + (t - 1)\,\delta} \\
         g_t &= \nabla f(\theta_{t-1}) + \lambda \theta_{t-1} \\
-        G_t &= G_{t-1} + g_t^2 \\
-        \theta_t &= \theta_{t-1} - \tilde\eta_t\, \frac{g_t}{\sqrt{G_t} + \epsilon}
+        s_t &= s_{t-1} + g_t^2 \\
+        \theta_t &= \theta_{t-1} - \tilde\eta_t\, \frac{g_t}{\sqrt{s_t} + \epsilon}
 
-    (squares, roots and quotients are element-wise). Because :math:`G_t` only grows, the
-    effective step :math:`\eta / \sqrt{G_t}` can only shrink. It decays to zero while the
+    (squares, roots and quotients are element-wise). Because :math:`s_t` only grows, the
+    effective step :math:`\eta / \sqrt{s_t}` can only shrink. It decays to zero while the
     squared gradients keep coming (their sum diverges), and freezes at a positive value when
     they die out fast enough for the sum to converge, as on a bowl where the iterates close
     in at a linear rate (chapter 4). Good for sparse features, too cautious for long
@@ -434,7 +434,7 @@ class AdaGrad(Optimizer):
     weight_decay : float, default 0
         :math:`\lambda \ge 0` (L2, added to the gradient).
     initial_accumulator_value : float, default 0
-        :math:`G_0 \ge 0`.
+        :math:`s_0 \ge 0`.
     eps : float, default 1e-10
         :math:`\epsilon > 0`, added outside the square root.
 
@@ -509,14 +509,14 @@ class RMSProp(Optimizer):
     .. math::
 
         g_t &= \nabla f(\theta_{t-1}) + \lambda \theta_{t-1} \\
-        v_t &= \alpha v_{t-1} + (1 - \alpha) g_t^2 \\
+        v_t &= \rho v_{t-1} + (1 - \rho) g_t^2 \\
         \tilde v_t &= \begin{cases} v_t - \bar g_t^2,\;
-            \bar g_t = \alpha \bar g_{t-1} + (1 - \alpha) g_t & \text{centered} \\
+            \bar g_t = \rho \bar g_{t-1} + (1 - \rho) g_t & \text{centered} \\
             v_t & \text{otherwise} \end{cases} \\
-        b_t &= \mu b_{t-1} + \frac{g_t}{\sqrt{\tilde v_t} + \epsilon} \\
+        b_t &= \beta b_{t-1} + \frac{g_t}{\sqrt{\tilde v_t} + \epsilon} \\
         \theta_t &= \theta_{t-1} - \eta\, b_t
 
-    (:math:`b_t` is just the scaled gradient when :math:`\mu = 0`). Unlike AdaGrad's sum, the
+    (:math:`b_t` is just the scaled gradient when :math:`\beta = 0`). Unlike AdaGrad's sum, the
     moving average forgets: the step size no longer only shrinks. The centered variant
     divides by an estimate of the gradient's standard deviation instead of its RMS; when the
     gradient barely changes, that estimate :math:`v_t - \bar g_t^2` is a difference of two
@@ -524,19 +524,19 @@ class RMSProp(Optimizer):
     ``torch.optim.RMSprop``.
 
     References: Hinton, Srivastava & Swersky (2012), *Neural Networks for Machine Learning*,
-    lecture 6e (who used :math:`\alpha = 0.9`; torch and this book default to 0.99); Graves
+    lecture 6e (who used :math:`\rho = 0.9`; torch and this book default to 0.99); Graves
     (2013), "Generating sequences with recurrent neural networks" (the centered form).
 
     Parameters
     ----------
     learning_rate : float, default 1e-2
     alpha : float, default 0.99
-        Decay of the mean square, in [0, 1).
+        :math:`\rho \in [0, 1)`, the decay of the mean square (``alpha`` in torch).
     eps : float, default 1e-8
         Added outside the square root, > 0.
     weight_decay : float, default 0
     momentum : float, default 0
-        In [0, 1).
+        :math:`\beta \in [0, 1)`.
     centered : bool, default False
 
     Examples
