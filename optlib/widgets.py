@@ -152,7 +152,8 @@ def sweep_html(name: str, values: Sequence, pngs: Sequence[bytes], index: int) -
         f'<div class="optlib-sweep" id="{uid}" data-parameter="{html.escape(name)}">'
         f'<p class="optlib-sweep-caption">{caption}</p>'
         f'<input type="range" min="0" max="{len(values) - 1}" step="1" value="{index}" '
-        f'aria-label="{html.escape(name)}" style="width: 420px; vertical-align: middle;"> '
+        f'aria-label="{html.escape(name)}" '
+        f'style="width: 420px; max-width: 100%; vertical-align: middle;"> '
         f"<output>{html.escape(labels[index])}</output><br>"
         f'<img src="{frames[index]}" alt="{html.escape(labels[index])}" style="max-width: 100%;">'
         + _SWEEP_SCRIPT % {"id": uid, "frames": json.dumps(frames), "labels": json.dumps(labels)}

@@ -3,7 +3,8 @@
 Every page of ``_toc.yml`` is opened from a local server and must load with no console error,
 no request outside the book, at least one figure on a chapter page, under 3 MB of its own
 (see ``PageVisit``), and static sliders that change their frame when moved (with the keyboard,
-as a reader would).
+as a reader would). At a phone's width, in dark mode, the menu button opens the table of
+contents. Screenshots land in ``_build/screenshots``.
 
 The book is the one in ``_build/html`` (``make book``, which CI runs first); it is built here
 when missing. Chromium comes from Debian (``apt-get install chromium``): without it these tests
@@ -17,7 +18,6 @@ import http.server
 import os
 import shutil
 import subprocess
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -54,10 +54,7 @@ def _missing_browser(reason: str):
 @pytest.fixture(scope="module")
 def book_url():
     if not (HTML / "index.html").exists():
-        jupyter_book = Path(sys.executable).with_name("jupyter-book")
-        subprocess.run(
-            [str(jupyter_book), "build", "-W", "-n", "--keep-going", str(ROOT)], check=True
-        )
+        subprocess.run(["make", "book"], cwd=ROOT, check=True)  # executes every notebook
     handler = functools.partial(Quiet, directory=str(HTML))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -219,3 +216,29 @@ def test_no_dead_widgets(visits):
     for page_path in PAGES:
         dead = visits(page_path).page.locator(".jupyter-widgets, script[type*=widget-view]")
         assert dead.count() == 0, f"{page_path}: an ipywidgets widget with no kernel behind it"
+
+
+def test_phone_menu_opens_the_table_of_contents(browser, book_url):
+    """At a phone's width, in dark mode, chapter 1 (equations, figures, sliders) fits the
+    screen, and the menu button a reader sees opens the table of contents. (Both themes listen
+    on a hidden twin of that button, pydata-sphinx-theme#2451; _static/primary-toggle.js hands
+    the visible button's clicks on to it.)"""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        chapter = next(p for p in PAGES if Path(p).name[:2].isdigit())
+        page.goto(f"{book_url}/{chapter}.html", wait_until="load")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "phone-dark.png"), full_page=True)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{chapter}: the page is {width} px wide on a 390 px screen"
+        dialog = page.locator("#pst-primary-sidebar-modal")
+        assert not dialog.evaluate("d => d.open"), "the menu is open before any tap"
+        page.locator(".primary-toggle:visible").first.click()
+        assert dialog.evaluate("d => d.open"), "the visible menu button did not open the menu"
+        chapters = dialog.locator("a.reference.internal")
+        assert chapters.count() >= len(PAGES) - 1, f"the menu lists {chapters.count()} pages"
+        page.screenshot(path=str(SCREENSHOTS / "phone-dark-menu.png"))
+    finally:
+        context.close()
