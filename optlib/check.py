@@ -10,13 +10,13 @@ step taken with the buffer before its update, a forgotten ``return``).
 
 >>> import numpy as np
 >>> from optlib import Momentum
->>> def heavy_ball(params, grads, memory, lr=0.1, mu=0.9):
-...     memory["b"] = mu * memory.get("b", 0.0) + grads
+>>> def heavy_ball(params, grads, memory, lr=0.1, momentum=0.9):
+...     memory["b"] = momentum * memory.get("b", 0.0) + grads
 ...     return params - lr * memory["b"]
 >>> compare_rule(heavy_ball, Momentum(learning_rate=0.1)).ok
 True
->>> def forgetful(params, grads, memory, lr=0.1, mu=0.9):
-...     b = mu * memory.get("b", 0.0) + grads      # never stored: no memory across steps
+>>> def forgetful(params, grads, memory, lr=0.1, momentum=0.9):
+...     b = momentum * memory.get("b", 0.0) + grads      # never stored: no memory across steps
 ...     return params - lr * b
 >>> print(compare_rule(forgetful, Momentum(learning_rate=0.1)).message.splitlines()[0])
 Your rule and Momentum agree for 1 step(s), then differ at step 2.
@@ -80,8 +80,9 @@ def _old_buffer_update(optimizer, state_before, state_after, want) -> np.ndarray
     the step, or None for an optimizer without one.
 
     The library's update is linear in the new buffer b_t: ``-lr * b_t`` (momentum, RMSProp with
-    momentum) or ``-lr * (g + mu * b_t)`` (Nesterov), so swapping b_t for b_{t-1} adds
-    ``lr * k * (b_t - b_{t-1})`` with k = 1, or mu for Nesterov. The buffer before step 1 is 0.
+    momentum) or ``-lr * (g + momentum * b_t)`` (Nesterov), so swapping b_t for b_{t-1} adds
+    ``lr * k * (b_t - b_{t-1})`` with k = 1, or the momentum for Nesterov. The buffer before
+    step 1 is 0.
     """
     new = getattr(state_after, "momentum_buffer", None)
     lr = getattr(optimizer, "learning_rate", None)
@@ -296,7 +297,23 @@ def compare_rule(
 
 
 def assert_rule_matches(rule, optimizer, **kwargs) -> None:
-    """:func:`compare_rule`, raising ``AssertionError`` with its explanation on a mismatch."""
+    """:func:`compare_rule`, raising ``AssertionError`` with its explanation on a mismatch.
+
+    Parameters
+    ----------
+    rule : callable
+        ``rule(params, grads, memory) -> new_params``, as for :func:`compare_rule`.
+    optimizer : object
+        The optimizer instance the rule should match.
+    **kwargs
+        ``steps``, ``size``, ``params``, ``seed``, ``rtol``, ``atol``: as for
+        :func:`compare_rule`.
+
+    Raises
+    ------
+    AssertionError
+        When the rule and the optimizer differ, with the step and the explanation.
+    """
     result = compare_rule(rule, optimizer, **kwargs)
     if not result.ok:
         raise AssertionError(result.message)

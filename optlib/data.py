@@ -111,7 +111,22 @@ def batch_indices(
 
     Without shuffling, the batches are slices ``start:stop`` (so ``X[s]`` is a view). With
     shuffling, each batch is an integer array taken from one permutation of ``range(n_samples)``,
-    sorted when ``sort=True``; see :func:`minibatches` for the other parameters.
+    sorted when ``sort=True``.
+
+    Parameters
+    ----------
+    n_samples : int
+        The number of examples, >= 1.
+    batch_size, shuffle, drop_last, rng, block_size, window
+        As for :func:`minibatches`.
+    sort : bool, default True
+        Sort the indices inside each shuffled batch: the same rows, read in file order (the
+        batch's gradient does not depend on the order; the disk's reads do).
+
+    Returns
+    -------
+    iterator of slice or ndarray
+        One per batch: a slice without shuffling, an integer array with it.
 
     Examples
     --------

@@ -29,6 +29,17 @@ def load_iris(scale: bool = True) -> tuple[np.ndarray, np.ndarray]:
     With ``scale=True`` each feature is standardised to mean 0 and standard deviation 1 (over
     the whole set; standardise with the training split's statistics for honest test scores).
 
+    Parameters
+    ----------
+    scale : bool, default True
+        Standardise each feature.
+
+    Returns
+    -------
+    X : ndarray, shape (150, 4), float64
+    y : ndarray, shape (150,), int64
+        The class of each flower, 0, 1 or 2.
+
     Examples
     --------
     >>> X, y = load_iris()
@@ -50,6 +61,17 @@ def load_digits(scale: bool = True) -> tuple[np.ndarray, np.ndarray]:
 
     Shipped with scikit-learn (no download). With ``scale=True`` the pixel values 0..16 are
     divided by 16 into [0, 1] (standardising would divide some always-blank pixels by zero).
+
+    Parameters
+    ----------
+    scale : bool, default True
+        Divide the pixel values by 16.
+
+    Returns
+    -------
+    X : ndarray, shape (1797, 64), float64
+    y : ndarray, shape (1797,), int64
+        The digit each image shows, 0 to 9.
 
     Examples
     --------
@@ -80,6 +102,20 @@ def make_regression(
 
     :math:`X` and :math:`\varepsilon` are standard normal, :math:`w^\star \sim \mathcal N(0,
     I/d)` and :math:`b^\star = 0.5`. ``seed`` (or ``rng``, its alias) fixes everything.
+
+    Parameters
+    ----------
+    n_samples : int, default 1000
+        The number of examples :math:`n`, >= 1.
+    n_features : int, default 10
+        The number of features :math:`d`, >= 1.
+    noise : float, default 0.1
+        :math:`\sigma \ge 0`, the standard deviation of the noise added to :math:`y`.
+    seed, rng : int, Generator or None
+        The random numbers: an int seed >= 0, a NumPy Generator, or None for fresh entropy.
+        Give at most one of the two.
+    return_coef : bool, default False
+        Also return the true parameters.
 
     Returns
     -------
@@ -126,6 +162,20 @@ def make_classification(
 
     The centres are drawn on a sphere of radius ``class_sep``, so larger ``class_sep`` makes
     the classes easier to separate. Labels are balanced (as equal as ``n_samples`` allows).
+
+    Parameters
+    ----------
+    n_samples : int, default 1000
+        The number of examples, >= 1.
+    n_features : int, default 2
+        The number of features, >= 1.
+    n_classes : int, default 2
+        The number of classes, >= 2.
+    class_sep : float, default 2.0
+        The distance of each centre from the origin, >= 0.
+    seed, rng : int, Generator or None
+        The random numbers: an int seed >= 0, a NumPy Generator, or None for fresh entropy.
+        Give at most one of the two.
 
     Returns
     -------

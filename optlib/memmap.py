@@ -289,6 +289,21 @@ def make_regression_memmap(
     set may be far larger than memory. The same ``seed`` and ``chunk_rows`` give the same files.
     A data set already in ``path`` is replaced only once the new one is complete.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The directory of the data set (created if missing).
+    n_samples, n_features : int
+        The shape of ``X``, each >= 1.
+    noise : float, default 0.1
+        :math:`\sigma \ge 0`.
+    seed : int, Generator or None
+        The random numbers (None: fresh entropy).
+    dtype : NumPy floating-point dtype, default np.float32
+        The dtype of ``X`` and ``y`` on disk.
+    chunk_rows : int, default 65536
+        Rows generated and written at a time: the memory the writing needs.
+
     Returns
     -------
     (X, y) : two read-only memory maps of ``path/X.npy`` and ``path/y.npy``.

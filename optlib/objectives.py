@@ -213,6 +213,15 @@ class Rosenbrock(_Surface2D):
     reach, slow to follow (Rosenbrock 1960, "An automatic method for finding the greatest or
     least value of a function").
 
+    Parameters
+    ----------
+    a : float, default 1.0
+        The minimiser's first coordinate; any finite number.
+    b : float, default 100.0
+        The steepness of the valley's walls, > 0.
+
+    Examples
+    --------
     >>> import numpy as np
     >>> f = Rosenbrock()
     >>> f.value(f.minimizer), f.grad(np.array([0.0, 0.0])).tolist()
@@ -344,6 +353,13 @@ class Saddle(_Surface2D):
     :math:`x` axis, gradient descent walks into the saddle point and stays; any offset in
     :math:`y` grows by :math:`(1 + \eta\gamma)` per step, so noise or momentum escapes it.
 
+    Parameters
+    ----------
+    gamma : float, default 1.0
+        :math:`\gamma > 0`, the curvature along :math:`y` (downwards).
+
+    Examples
+    --------
     >>> import numpy as np
     >>> Saddle().grad(np.array([1.0, 1.0])).tolist()
     [1.0, -1.0]

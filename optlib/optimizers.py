@@ -66,6 +66,13 @@ def _add_scaled(y: np.ndarray, x: np.ndarray, a: float, work: np.ndarray) -> Non
     y += work
 
 
+def _document_fields(state: type, **docs: str) -> None:
+    """Give a state's fields their own docstrings: a NamedTuple field's default is "Alias for
+    field number N", which is all the API page would show."""
+    for name, doc in {"t": "The number of steps taken, :math:`t`.", **docs}.items():
+        getattr(state, name).__doc__ = doc
+
+
 class _Scratch:
     """Work arrays shaped like the parameters, made on first use and then reused: a training
     loop keeps one for all its steps, ``step`` makes a new one per call."""
@@ -240,6 +247,11 @@ class SGDState(NamedTuple):
     momentum_buffer: np.ndarray | None
 
 
+_document_fields(
+    SGDState, momentum_buffer="The momentum buffer :math:`b_t` (None without momentum)."
+)
+
+
 @dataclass(frozen=True)
 class SGD(Optimizer):
     r"""Stochastic gradient descent, with optional momentum, dampening, Nesterov and L2 decay.
@@ -318,17 +330,17 @@ class SGD(Optimizer):
         if not self.momentum:
             _add_scaled(p, g, -lr, w)
             return SGDState(state.t + 1, None)
-        mu, b = self.momentum, state.momentum_buffer
+        beta, b = self.momentum, state.momentum_buffer
         if state.t == 0:  # the buffer starts as the first gradient
             np.copyto(b, g)
-        else:  # b = mu b + (1 - tau) g
-            b *= mu
+        else:  # b = beta b + (1 - tau) g
+            b *= beta
             if self.dampening == 0:
                 b += g
             else:
                 _add_scaled(b, g, 1.0 - self.dampening, w)
-        if self.nesterov:  # direction g + mu b
-            np.multiply(b, mu, out=w)
+        if self.nesterov:  # direction g + beta b
+            np.multiply(b, beta, out=w)
             w += g
             w *= -lr
             p += w
@@ -346,6 +358,19 @@ class Momentum(SGD):
         b_t = \beta b_{t-1} + g_t, \qquad \theta_t = \theta_{t-1} - \eta\, b_t
 
     (with :math:`b_1 = g_1`; the other options are those of :class:`SGD`).
+
+    Parameters
+    ----------
+    learning_rate : float, default 1e-3
+        :math:`\eta \ge 0` (``lr`` in torch).
+    momentum : float, default 0.9
+        :math:`\beta \in [0, 1)`.
+    dampening : float, default 0
+        :math:`\tau \in [0, 1]`, scales the new gradient in the buffer.
+    weight_decay : float, default 0
+        :math:`\lambda \ge 0`, L2 penalty added to the gradient.
+    nesterov : bool, default False
+        True is :class:`Nesterov`.
 
     Examples
     --------
@@ -376,6 +401,17 @@ class Nesterov(SGD):
     optimizing recurrent networks"; Sutskever et al. 2013 analyse the look-ahead form).
     ``nesterov`` is fixed to True; use :class:`Momentum` for the heavy ball.
 
+    Parameters
+    ----------
+    learning_rate : float, default 1e-3
+        :math:`\eta \ge 0` (``lr`` in torch).
+    momentum : float, default 0.9
+        :math:`\beta \in (0, 1)`.
+    dampening : float, default 0
+        Must stay 0 with Nesterov's form (as in torch).
+    weight_decay : float, default 0
+        :math:`\lambda \ge 0`, L2 penalty added to the gradient.
+
     Examples
     --------
     >>> import numpy as np
@@ -399,6 +435,9 @@ class AdaGradState(NamedTuple):
 
     t: int
     sum_sq: np.ndarray
+
+
+_document_fields(AdaGradState, sum_sq="The running sum of squared gradients, :math:`s_t`.")
 
 
 @dataclass(frozen=True)
@@ -500,6 +539,14 @@ class RMSPropState(NamedTuple):
     momentum_buffer: np.ndarray | None
 
 
+_document_fields(
+    RMSPropState,
+    v="The running mean of squared gradients, :math:`v_t`.",
+    g_avg="The running mean gradient :math:`\\bar g_t` (None unless ``centered``).",
+    momentum_buffer="The buffer :math:`b_t` of scaled gradients (None without momentum).",
+)
+
+
 @dataclass(frozen=True)
 class RMSProp(Optimizer):
     r"""RMSProp: divide by a running root mean square of recent gradients.
@@ -530,11 +577,13 @@ class RMSProp(Optimizer):
     Parameters
     ----------
     learning_rate : float, default 1e-2
+        :math:`\eta \ge 0` (``lr`` in torch).
     alpha : float, default 0.99
         :math:`\rho \in [0, 1)`, the decay of the mean square (``alpha`` in torch).
     eps : float, default 1e-8
         Added outside the square root, > 0.
     weight_decay : float, default 0
+        :math:`\lambda \ge 0`, L2 penalty added to the gradient.
     momentum : float, default 0
         :math:`\beta \in [0, 1)`.
     centered : bool, default False
@@ -614,6 +663,14 @@ class AdamState(NamedTuple):
     v_max: np.ndarray | None
 
 
+_document_fields(
+    AdamState,
+    m="The first moment estimate :math:`m_t`, before bias correction.",
+    v="The second moment estimate :math:`v_t`, before bias correction.",
+    v_max="The running maximum of :math:`v_t` (None without ``amsgrad``).",
+)
+
+
 @dataclass(frozen=True)
 class Adam(Optimizer):
     r"""Adam: momentum on the gradient and RMSProp's scaling, both bias-corrected.
@@ -644,6 +701,7 @@ class Adam(Optimizer):
     Parameters
     ----------
     learning_rate : float, default 1e-3
+        :math:`\eta \ge 0` (``lr`` in torch).
     beta1 : float, default 0.9
         :math:`\beta_1`, the decay rate of the first moment :math:`m`, in [0, 1) (``betas[0]``
         in torch).
@@ -651,6 +709,7 @@ class Adam(Optimizer):
         :math:`\beta_2`, the decay rate of the second moment :math:`v`, in [0, 1) (``betas[1]``
         in torch).
     eps : float, default 1e-8
+        :math:`\epsilon > 0`, added to :math:`\sqrt{\hat v_t}`.
     weight_decay : float, default 0
         :math:`\lambda \ge 0`: an L2 penalty added to the gradient (see :class:`AdamW` for the
         decoupled decay).
@@ -739,6 +798,22 @@ class AdamW(Adam):
     ``weight_decay`` defaults to 1e-2.
 
     Reference: Loshchilov & Hutter (2019), "Decoupled weight decay regularization", ICLR.
+
+    Parameters
+    ----------
+    learning_rate : float, default 1e-3
+        :math:`\eta \ge 0` (``lr`` in torch).
+    beta1 : float, default 0.9
+        :math:`\beta_1 \in [0, 1)`, as in :class:`Adam`.
+    beta2 : float, default 0.999
+        :math:`\beta_2 \in [0, 1)`, as in :class:`Adam`.
+    eps : float, default 1e-8
+        :math:`\epsilon > 0`, added to :math:`\sqrt{\hat v_t}`.
+    weight_decay : float, default 1e-2
+        :math:`\lambda \ge 0`: each step multiplies the parameters by
+        :math:`1 - \eta\lambda`.
+    amsgrad : bool, default False
+        As in :class:`Adam`.
 
     Examples
     --------

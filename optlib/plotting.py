@@ -70,8 +70,27 @@ def contour(objective, ax=None, *, window=None, levels: int = 25, resolution: in
     Log-spaced levels show both the floor of a valley and its walls, which evenly spaced levels
     of a function like Rosenbrock's (from 0 to thousands) cannot.
 
-    Returns the :class:`~matplotlib.contour.QuadContourSet`.
+    Parameters
+    ----------
+    objective : object
+        A 2-D objective with ``value(x)`` on stacked grids (those of :mod:`optlib.objectives`);
+        its ``min_value``, when known, sets the log-spaced levels, and its ``minimizer`` is
+        marked with a star.
+    ax : matplotlib Axes, optional
+        Where to draw; None draws on a new figure.
+    window : ((float, float), (float, float)), optional
+        ``((x_min, x_max), (y_min, y_max))``; by default the objective's own ``window``.
+    levels : int, default 25
+        The number of contour lines, >= 1.
+    resolution : int, default 200
+        Grid points along each axis, >= 2.
 
+    Returns
+    -------
+    matplotlib.contour.QuadContourSet
+
+    Examples
+    --------
     >>> import matplotlib
     >>> matplotlib.use("Agg")
     >>> from optlib.objectives import Rosenbrock
@@ -120,7 +139,22 @@ def _points(path) -> np.ndarray:
 
 def plot_path(path, ax=None, *, label=None, color=None, **kwargs):
     """The iterates of a :class:`~optlib.train.Path` (or an ``(n, 2)`` array) as a line with
-    dots, its start marked. Returns the :class:`~matplotlib.lines.Line2D`."""
+    dots, its start marked with a square.
+
+    Parameters
+    ----------
+    path : Path or array_like, shape (n, 2)
+        The iterates; NaN rows (a diverged run) leave gaps.
+    ax : matplotlib Axes, optional
+        Where to draw; None draws on a new figure.
+    label, color : optional
+        Passed to matplotlib, as are the other keyword arguments (they override the dots'
+        defaults).
+
+    Returns
+    -------
+    matplotlib.lines.Line2D
+    """
     points = _points(path)
     ax = _axes(ax)
     defaults = dict(marker="o", markersize=2.5, linewidth=1.2)
@@ -136,7 +170,19 @@ def plot_path(path, ax=None, *, label=None, color=None, **kwargs):
 
 def loss_gap(path, objective=None) -> np.ndarray:
     """Losses of ``path`` minus the objective's ``min_value`` when it is known (so a log scale
-    shows the convergence), floored at 1e-300 to stay plottable."""
+    shows the convergence), floored at 1e-300 to stay plottable.
+
+    Parameters
+    ----------
+    path : Path or array_like, shape (n,)
+        A :class:`~optlib.train.Path` (its ``losses``) or the losses themselves.
+    objective : object, optional
+        Its ``min_value``, when not None, is subtracted.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+    """
     losses = _checks.float_array("path", getattr(path, "losses", path), ndim=1, min_size=1)
     low = getattr(objective, "min_value", None) if objective is not None else None
     if low is None:
@@ -146,7 +192,23 @@ def loss_gap(path, objective=None) -> np.ndarray:
 
 def plot_loss(path, ax=None, *, objective=None, label=None, **kwargs):
     r"""Loss against step (the gap :math:`f(x_t) - f^*` on a log scale when ``objective`` has
-    a known ``min_value``). Returns the :class:`~matplotlib.lines.Line2D`."""
+    a known ``min_value``).
+
+    Parameters
+    ----------
+    path : Path or array_like, shape (n,)
+        A :class:`~optlib.train.Path` or its losses.
+    ax : matplotlib Axes, optional
+        Where to draw; None draws on a new figure.
+    objective : object, optional
+        Gives :math:`f^*` (its ``min_value``), as in :func:`loss_gap`.
+    label : str, optional
+        Passed to matplotlib, as are the other keyword arguments.
+
+    Returns
+    -------
+    matplotlib.lines.Line2D
+    """
     gap = loss_gap(path, objective)
     ax = _axes(ax)
     (line,) = ax.plot(np.arange(len(gap)), gap, label=label, **kwargs)

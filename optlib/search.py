@@ -65,6 +65,11 @@ class LogUniform:
     1 (a uniform draw on [1e-4, 1] lands above 0.1 nine times in ten). Same as
     ``scipy.stats.loguniform(low, high)``, which the searches accept too.
 
+    Parameters
+    ----------
+    low, high : float
+        The ends of the range, with ``0 < low < high``.
+
     Examples
     --------
     >>> import numpy as np
@@ -97,6 +102,16 @@ def parameter_grid(param_grid):
     ``param_grid`` is a dict ``name -> list of values`` or a list of such dicts (a union of
     grids, e.g. to pair ``momentum`` only with the optimizers that use it). Names are taken in
     sorted order and the last one varies fastest, as in scikit-learn.
+
+    Parameters
+    ----------
+    param_grid : dict or list of dict
+        ``name -> list of values``, or a list of such dicts; no dict and no list may be empty.
+
+    Returns
+    -------
+    iterator of dict
+        One dict ``name -> value`` per combination.
 
     Examples
     --------
@@ -154,6 +169,18 @@ def sample_parameters(param_distributions, rng: np.random.Generator) -> dict:
     ``scipy.stats`` distributions); names are drawn in sorted order. A list of dicts is a
     union of search spaces: one dict is chosen uniformly, then sampled.
 
+    Parameters
+    ----------
+    param_distributions : dict or list of dict
+        ``name -> distribution or list of values``, or a list of such dicts.
+    rng : numpy.random.Generator
+        The source of every draw (the searches pass their own, seeded by ``random_state``).
+
+    Returns
+    -------
+    dict
+        ``name -> value``, one candidate.
+
     Examples
     --------
     >>> import numpy as np
@@ -195,6 +222,22 @@ def kfold_splits(y, n_splits: int = 5, *, stratified: bool = True, random_state=
     its share of each class (within one example); fold sizes differ by at most one. Each
     example is in exactly one test fold. As scikit-learn's ``StratifiedKFold`` does, a class
     with fewer members than ``n_splits`` gives a ``UserWarning`` (some test folds miss it).
+
+    Parameters
+    ----------
+    y : array_like, shape (n_samples,)
+        The labels (only their count matters with ``stratified=False``).
+    n_splits : int, default 5
+        The number of folds, >= 2 and at most the number of examples.
+    stratified : bool, default True
+        Deal the examples out class by class.
+    random_state : int, Generator or None
+        Seeds the shuffle (None: fresh entropy, a different split each call).
+
+    Returns
+    -------
+    list of (ndarray, ndarray)
+        ``(train, test)`` indices for each fold.
 
     Examples
     --------

@@ -140,7 +140,25 @@ def _data_uri(png: bytes) -> str:
 
 
 def sweep_html(name: str, values: Sequence, pngs: Sequence[bytes], index: int) -> str:
-    """A slider over ``values`` that shows ``pngs[i]`` at position ``i``: static HTML."""
+    """A slider over ``values`` that shows ``pngs[i]`` at position ``i``: static HTML.
+
+    Parameters
+    ----------
+    name : str
+        The swept parameter, shown in the label (``name = value``) and the caption.
+    values : sequence
+        The slider's values, in order.
+    pngs : sequence of bytes
+        One PNG per value.
+    index : int
+        The position the slider starts at.
+
+    Returns
+    -------
+    str
+        A ``<div class="optlib-sweep">`` with the slider, its label, the frame and the few
+        lines of JavaScript that swap frames: it works without a kernel or a network.
+    """
     labels = [f"{name} = {_format(v)}" for v in values]
     frames = [_data_uri(p) for p in pngs]
     uid = "optlib-sweep-" + hashlib.sha1("".join(frames).encode()).hexdigest()[:12]
@@ -163,6 +181,15 @@ def sweep_html(name: str, values: Sequence, pngs: Sequence[bytes], index: int) -
 
 class Explorer:
     """The figure behind :func:`explore`: a path over the surface and the loss, per setting.
+
+    Build it with :func:`explore`, which takes the same arguments.
+
+    Parameters
+    ----------
+    objective, optimizer, x0, steps, sliders, start, static, fixed, title, window
+        As for :func:`explore`.
+    dpi : int, default 72
+        The resolution of the figure, and so of every frame of the static face.
 
     Attributes
     ----------
@@ -462,6 +489,17 @@ def explore(
 
 
 def frames_of(html_text: str) -> list[bytes]:
-    """The distinct PNG frames embedded in static HTML (for tests and size checks)."""
+    """The distinct PNG frames embedded in static HTML (for tests and size checks).
+
+    Parameters
+    ----------
+    html_text : str
+        HTML with ``data:image/png;base64,...`` images, such as an :func:`explore` page.
+
+    Returns
+    -------
+    list of bytes
+        Each distinct PNG once, in the order of its first appearance.
+    """
     found = dict.fromkeys(re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", html_text))
     return [base64.b64decode(f) for f in found]

@@ -987,3 +987,12 @@ def test_state_types():
     assert isinstance(Adam().init(params), AdamState)
     assert isinstance(AdamW().init(params), AdamState)
     assert SGD().init(params) == SGDState(t=0, momentum_buffer=None)
+
+
+@pytest.mark.parametrize("state", [SGDState, AdaGradState, RMSPropState, AdamState])
+def test_every_state_field_says_what_it_holds(state):
+    """The API page shows each field's docstring; a NamedTuple's own is "Alias for field
+    number N"."""
+    for name in state._fields:
+        doc = getattr(state, name).__doc__
+        assert not doc.startswith("Alias for field"), f"{state.__name__}.{name}: {doc!r}"
