@@ -11,7 +11,7 @@ notebook itself otherwise. ``make book`` runs this script first:
 - it executes every notebook listed in _toc.yml, one per core, each in its own directory (as
   myst-nb would), with _config.yml's timeout and no errors allowed;
 - it caches each notebook that ran through, and reports each one that failed, with its
-  traceback, and exits 1. The build would execute a failed notebook again and fail on it.
+  traceback, and exits 1: `make book` stops there, before the build.
 
 Usage: python _ext/execute_notebooks.py [--jobs N]
 """
