@@ -3,8 +3,8 @@
 Every page of ``_toc.yml`` is opened from a local server and must load with no console error,
 no request outside the book, at least one figure on a chapter page, under 3 MB of its own
 (see ``PageVisit``), and static sliders that change their frame when moved (with the keyboard,
-as a reader would). At a phone's width, in dark mode, the menu button opens the table of
-contents. Screenshots land in ``_build/screenshots``.
+as a reader would). At a phone's width the menu button opens the table of contents.
+Screenshots land in ``_build/screenshots``.
 
 The book is the one in ``_build/html`` (``make book``, which CI runs first); it is built here
 when missing. Chromium comes from Debian (``apt-get install chromium``): without it these tests
@@ -219,8 +219,9 @@ def test_no_dead_widgets(visits):
 
 
 def test_phone_menu_opens_the_table_of_contents(browser, book_url):
-    """At a phone's width, in dark mode, chapter 1 (equations, figures, sliders) fits the
-    screen, and the menu button a reader sees opens the table of contents. (Both themes listen
+    """At a phone's width, chapter 1 (equations, figures, sliders) fits the screen (the
+    context asks for dark mode, but _config.yml's default_mode: light wins), and the menu
+    button a reader sees opens the table of contents. (Both themes listen
     on a hidden twin of that button, pydata-sphinx-theme#2451; _static/primary-toggle.js hands
     the visible button's clicks on to it.)"""
     context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
