@@ -121,8 +121,12 @@ lint: $(STAMP)
 
 # torch is a benchmark dependency only (the reference for the update rules); 2.13.0 is the CPU
 # build this machine has on disk, where a version range would pull a CUDA build of several GB.
+# lion-pytorch (the Lion authors' package, torch.optim has no Lion) goes without its
+# dependencies, so that it cannot replace that torch.
 bench: $(STAMP)
 	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -c "import lion_pytorch" 2>/dev/null || \
+		$(BIN)/python -m pip install --quiet --no-deps lion-pytorch==0.2.5
 	@for script in benchmarks/bench_*.py; do \
 		echo "== $$script"; $(BIN)/python $$script || exit 1; \
 	done

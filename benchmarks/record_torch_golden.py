@@ -6,18 +6,26 @@ every step's parameters are written to ``tests/golden/torch_optim.json``, with t
 gradients. ``tests/test_golden_torch.py`` holds optlib to that file in every ``make test``:
 torch is needed only here, to record, never to test.
 
-The gradients span four orders of magnitude across the five coordinates (1e-3 to 10), so that
-eps, the scaling and the decays all leave their mark. The start and the gradients are rounded
-to 6 significant digits, the parameters written with every digit. torch runs in float64
-throughout (``torch.set_default_dtype``): otherwise some of its optimizer scalars are float32.
+The parameters are a vector of five, or a matrix (``SHAPES``) for the rules that treat
+matrices apart (Adafactor, Muon). The gradients span four orders of magnitude across the last
+axis (1e-3 to 10), so that eps, the scaling and the decays all leave their mark. The start
+and the gradients are rounded to 6 significant digits, the parameters written with every
+digit. torch runs in float64 throughout (``torch.set_default_dtype``): otherwise some of its
+optimizer scalars are float32 (NAdam's product of mu among them).
 
-Run (torch installed, as ``make bench`` does):
+Lion is not in torch.optim: its reference is the ``lion-pytorch`` package by the paper's
+authors. torch's Muon orthogonalizes in bfloat16, so each Muon case holds two paths: torch's
+(``params``) and torch's with that cast removed (``params_float64``).
+
+Run (torch and lion-pytorch installed, as ``make bench`` does):
          .venv/bin/python benchmarks/record_torch_golden.py
 Writes:  tests/golden/torch_optim.json
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib.metadata
 import json
 import platform
 import sys
@@ -99,7 +107,63 @@ CONFIGS = [
     ("adamw-all", "AdamW",
      dict(learning_rate=0.01, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.3, amsgrad=True),
      "AdamW", dict(lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.3, amsgrad=True)),
+    # Beyond Adam (chapter 10)
+    ("adadelta-defaults", "Adadelta", dict(), "Adadelta", dict()),
+    ("adadelta-all", "Adadelta", dict(learning_rate=0.5, rho=0.8, eps=1e-4, weight_decay=0.1),
+     "Adadelta", dict(lr=0.5, rho=0.8, eps=1e-4, weight_decay=0.1)),
+    ("adamax-defaults", "Adamax", dict(), "Adamax", dict()),
+    ("adamax-all", "Adamax",
+     dict(learning_rate=0.01, beta1=0.8, beta2=0.99, eps=1e-2, weight_decay=0.1), "Adamax",
+     dict(lr=0.01, betas=(0.8, 0.99), eps=1e-2, weight_decay=0.1)),
+    ("nadam-defaults", "NAdam", dict(), "NAdam", dict()),
+    ("nadam-all", "NAdam",
+     dict(learning_rate=0.01, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1,
+          momentum_decay=0.05), "NAdam",
+     dict(lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.1, momentum_decay=0.05)),
+    ("nadam-decoupled", "NAdam",
+     dict(learning_rate=0.01, weight_decay=0.1, decoupled_weight_decay=True), "NAdam",
+     dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)),
+    ("radam-defaults", "RAdam", dict(), "RAdam", dict()),
+    ("radam-all", "RAdam",
+     dict(learning_rate=0.01, beta1=0.8, beta2=0.9, eps=1e-6, weight_decay=0.1), "RAdam",
+     dict(lr=0.01, betas=(0.8, 0.9), eps=1e-6, weight_decay=0.1)),
+    ("radam-decoupled", "RAdam",
+     dict(learning_rate=0.01, beta2=0.95, weight_decay=0.1, decoupled_weight_decay=True),
+     "RAdam", dict(lr=0.01, betas=(0.9, 0.95), weight_decay=0.1, decoupled_weight_decay=True)),
+    ("adafactor-vector", "Adafactor", dict(), "Adafactor", dict()),
+    ("adafactor-matrix", "Adafactor", dict(), "Adafactor", dict()),
+    ("adafactor-all", "Adafactor",
+     dict(learning_rate=0.05, beta2_decay=-0.5, eps1=1e-6, eps2=1e-2, d=1.5, weight_decay=0.1),
+     "Adafactor",
+     dict(lr=0.05, beta2_decay=-0.5, eps=(1e-6, 1e-2), d=1.5, weight_decay=0.1)),
+    ("adafactor-vector-all", "Adafactor",
+     dict(learning_rate=0.05, beta2_decay=-0.5, eps1=1e-6, eps2=1e-2, d=1.5, weight_decay=0.1),
+     "Adafactor",
+     dict(lr=0.05, beta2_decay=-0.5, eps=(1e-6, 1e-2), d=1.5, weight_decay=0.1)),
+    ("lion-defaults", "Lion", dict(), "lion_pytorch.Lion", dict()),
+    ("lion-all", "Lion", dict(learning_rate=0.01, beta1=0.8, beta2=0.9, weight_decay=0.5),
+     "lion_pytorch.Lion", dict(lr=0.01, betas=(0.8, 0.9), weight_decay=0.5)),
+    ("muon-defaults", "Muon", dict(), "Muon", dict()),
+    ("muon-tall", "Muon", dict(learning_rate=0.02), "Muon", dict(lr=0.02)),
+    ("muon-plain", "Muon", dict(learning_rate=0.02, nesterov=False, momentum=0.9),
+     "Muon", dict(lr=0.02, nesterov=False, momentum=0.9)),
+    ("muon-all", "Muon",
+     dict(learning_rate=0.02, weight_decay=0.5, momentum=0.8, ns_coefficients=(2.0, -1.5, 0.5),
+          eps=1e-3, ns_steps=3, adjust_lr_fn="match_rms_adamw"), "Muon",
+     dict(lr=0.02, weight_decay=0.5, momentum=0.8, ns_coefficients=(2.0, -1.5, 0.5),
+          eps=1e-3, ns_steps=3, adjust_lr_fn="match_rms_adamw")),
 ]  # fmt: skip
+
+# Parameters that are not a vector of SIZE: matrices, wide and tall (Muon transposes the
+# tall ones; Adafactor factors both).
+SHAPES = {
+    "adafactor-matrix": (3, 4),
+    "adafactor-all": (4, 3),
+    "muon-defaults": (3, 4),
+    "muon-tall": (5, 3),
+    "muon-plain": (3, 4),
+    "muon-all": (4, 4),
+}
 
 
 def short(a: np.ndarray) -> np.ndarray:
@@ -107,15 +171,36 @@ def short(a: np.ndarray) -> np.ndarray:
     return np.vectorize(lambda v: float(f"{v:.6g}"))(a)
 
 
-def trajectory(torch, torch_name: str, kwargs: dict, x0, grads) -> list[list[float]]:
+def torch_class(torch, torch_name: str):
+    """``torch.optim.<name>``, or ``lion_pytorch.Lion`` (the Lion authors' package)."""
+    if torch_name == "lion_pytorch.Lion":
+        from lion_pytorch import Lion
+
+        return Lion
+    return getattr(torch.optim, torch_name)
+
+
+def trajectory(torch, torch_name: str, kwargs: dict, x0, grads) -> list:
     p = torch.tensor(x0.copy(), requires_grad=True)
-    optimizer = getattr(torch.optim, torch_name)([p], **kwargs)
+    optimizer = torch_class(torch, torch_name)([p], **kwargs)
     path = []
     for g in grads:
         p.grad = torch.tensor(g.copy())
         optimizer.step()
         path.append(p.detach().numpy().tolist())
     return path
+
+
+@contextlib.contextmanager
+def orthogonalized_in_float64(torch):
+    """Within: torch's Muon runs its Newton-Schulz iteration in float64, not bfloat16 (its
+    only cast, ``grad.bfloat16()``, made a copy instead)."""
+    original = torch.Tensor.bfloat16
+    torch.Tensor.bfloat16 = lambda self: self.clone()
+    try:
+        yield
+    finally:
+        torch.Tensor.bfloat16 = original
 
 
 def main() -> int:
@@ -125,25 +210,32 @@ def main() -> int:
     cases = []
     for i, (name, ours, our_kwargs, theirs, their_kwargs) in enumerate(CONFIGS):
         rng = np.random.default_rng(i)
-        x0 = short(rng.standard_normal(SIZE))
-        grads = short(rng.standard_normal((STEPS, SIZE)) * np.logspace(-3, 1, SIZE))
-        cases.append(
-            dict(
-                name=name,
-                optlib=ours,
-                optlib_kwargs=our_kwargs,
-                torch=theirs,
-                torch_kwargs={k: list(v) if isinstance(v, tuple) else v
-                              for k, v in their_kwargs.items()},
-                x0=x0.tolist(),
-                grads=grads.tolist(),
-                params=trajectory(torch, theirs, their_kwargs, x0, grads),
-            )
+        shape = SHAPES.get(name, (SIZE,))
+        x0 = short(rng.standard_normal(shape))
+        # Four orders of magnitude across the last axis (the columns of a matrix).
+        grads = short(rng.standard_normal((STEPS, *shape)) * np.logspace(-3, 1, shape[-1]))
+        case = dict(
+            name=name,
+            optlib=ours,
+            optlib_kwargs=our_kwargs,
+            torch=theirs,
+            torch_kwargs={k: list(v) if isinstance(v, tuple) else v
+                          for k, v in their_kwargs.items()},
+            x0=x0.tolist(),
+            grads=grads.tolist(),
+            params=trajectory(torch, theirs, their_kwargs, x0, grads),
         )  # fmt: skip
+        if theirs == "Muon":
+            # torch orthogonalizes in bfloat16 (3 significant digits). The same rule with
+            # that one cast removed is the answer key to 12 digits for everything else.
+            with orthogonalized_in_float64(torch):
+                case["params_float64"] = trajectory(torch, theirs, their_kwargs, x0, grads)
+        cases.append(case)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     meta = dict(
         command="python benchmarks/record_torch_golden.py",
         torch=torch.__version__,
+        lion_pytorch=importlib.metadata.version("lion-pytorch"),
         numpy=np.__version__,
         python=platform.python_version(),
         steps=STEPS,

@@ -22,6 +22,23 @@ from optlib.optimizers import (  # noqa: E402
 
 __all__ += ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "AdamW"]
 
+from optlib.beyond_adam import (  # noqa: E402
+    Adadelta,
+    Adafactor,
+    Adamax,
+    Lion,
+    Muon,
+    NAdam,
+    RAdam,
+    newton_schulz,
+)
+
+__all__ += ["Adadelta", "Adamax", "NAdam", "RAdam", "Adafactor", "Muon", "Lion", "newton_schulz"]
+
+from optlib.blocks import Blocks  # noqa: E402
+
+__all__ += ["Blocks"]
+
 from optlib.check import assert_rule_matches, compare_rule  # noqa: E402
 
 __all__ += ["assert_rule_matches", "compare_rule"]

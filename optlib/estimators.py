@@ -32,12 +32,26 @@ optimizer   hyperparameters used                            optlib class
 "rmsprop"   learning_rate, eps, weight_decay                :class:`~optlib.optimizers.RMSProp`
 "adam"      learning_rate, beta1, beta2, eps, weight_decay  :class:`~optlib.optimizers.Adam`
 "adamw"     learning_rate, beta1, beta2, eps, weight_decay  :class:`~optlib.optimizers.AdamW`
+"adadelta"  learning_rate, eps, weight_decay                :class:`~optlib.beyond_adam.Adadelta`
+"adamax"    learning_rate, beta1, beta2, eps, weight_decay  :class:`~optlib.beyond_adam.Adamax`
+"nadam"     learning_rate, beta1, beta2, eps, weight_decay  :class:`~optlib.beyond_adam.NAdam`
+"radam"     learning_rate, beta1, beta2, eps, weight_decay  :class:`~optlib.beyond_adam.RAdam`
+"lion"      learning_rate, beta1, beta2, weight_decay       :class:`~optlib.beyond_adam.Lion`
+"adafactor" learning_rate, weight_decay                     :class:`~optlib.beyond_adam.Adafactor`
+"muon"      learning_rate, momentum, weight_decay; the      :class:`~optlib.beyond_adam.Muon`
+            biases: beta1, beta2, eps                       and :class:`~optlib.optimizers.AdamW`
 ==========  ==============================================  ====================================
 
 ``eps=None`` and ``weight_decay=None`` mean "the optimizer's own default" (eps is 1e-10 for
-AdaGrad and 1e-8 for the others; weight decay is 0, except 1e-2 for AdamW). The other options of
-the optimizers (RMSProp's ``alpha`` and ``centered``, AMSGrad, dampening, ...) keep their
-defaults here; use :func:`optlib.train.fit` with an optimizer object to change them.
+AdaGrad, 1e-6 for Adadelta and 1e-8 for the others; weight decay is 0, except 1e-2 for AdamW).
+The other options of the optimizers (RMSProp's ``alpha`` and ``centered``, AMSGrad, dampening,
+Adadelta's ``rho``, ...) keep their defaults here; use :func:`optlib.train.fit` with an
+optimizer object to change them.
+
+Adafactor and Muon treat each weight matrix apart, so the estimators give them the model's
+blocks (:class:`~optlib.blocks.Blocks`): "adafactor" is one Adafactor per weight matrix and
+bias vector, and "muon" steps the weight matrices with Muon and the biases with AdamW at the
+same learning rate, as torch's documentation of Muon advises.
 
 **Divergence.** A learning rate that is too large makes the loss overflow. Then ``fit`` does
 not raise: training stops at that step with a :class:`RuntimeWarning` carrying the message of
@@ -60,6 +74,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from optlib import _checks, models
+from optlib.beyond_adam import Adadelta, Adafactor, Adamax, Lion, Muon, NAdam, RAdam
+from optlib.blocks import Blocks
 from optlib.optimizers import SGD, AdaGrad, Adam, AdamW, Momentum, Nesterov, RMSProp
 from optlib.train import fit as _train
 
@@ -82,7 +98,26 @@ _OPTIMIZERS = {
     "rmsprop": (RMSProp, ("learning_rate", "eps", "weight_decay")),
     "adam": (Adam, ("learning_rate", "beta1", "beta2", "eps", "weight_decay")),
     "adamw": (AdamW, ("learning_rate", "beta1", "beta2", "eps", "weight_decay")),
+    "adadelta": (Adadelta, ("learning_rate", "eps", "weight_decay")),
+    "adamax": (Adamax, ("learning_rate", "beta1", "beta2", "eps", "weight_decay")),
+    "nadam": (NAdam, ("learning_rate", "beta1", "beta2", "eps", "weight_decay")),
+    "radam": (RAdam, ("learning_rate", "beta1", "beta2", "eps", "weight_decay")),
+    "lion": (Lion, ("learning_rate", "beta1", "beta2", "weight_decay")),
+    "adafactor": (Adafactor, ("learning_rate", "weight_decay")),
+    "muon": (Muon, ("learning_rate", "momentum", "weight_decay")),
 }
+_ADAMW_FOR_BIASES = ("learning_rate", "beta1", "beta2", "eps", "weight_decay")
+
+
+def _for_model(optimizer, model, estimator):
+    """The optimizer to train ``model`` with: the rules that see matrices get its blocks."""
+    if isinstance(optimizer, Adafactor):
+        return Blocks(model.shapes, (optimizer,) * len(model.shapes))
+    if isinstance(optimizer, Muon):
+        kwargs = {name: getattr(estimator, name) for name in _ADAMW_FOR_BIASES}
+        biases = AdamW(**{k: v for k, v in kwargs.items() if v is not None})
+        return Blocks.by_ndim(model.shapes, matrix=optimizer, vector=biases)
+    return optimizer
 
 
 # --------------------------------------------------------------------------------------------
@@ -163,6 +198,7 @@ class _OptlibClassifier(ClassifierMixin, BaseEstimator):
                 f"({classes[0]!r})"
             )
         model = self._make_model(X.shape[1], len(classes))
+        optimizer = _for_model(optimizer, model, self)
         history = _train(
             model,
             optimizer,
@@ -226,17 +262,18 @@ class SoftmaxRegression(_OptlibClassifier):
     Parameters
     ----------
     optimizer : str, default "momentum"
-        The optlib optimizer: "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam" or
-        "adamw"; see the table in :mod:`optlib.estimators` for the
-        hyperparameters each one uses (the others are ignored).
+        The optlib optimizer: "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam",
+        "adamw", "adadelta", "adamax", "nadam", "radam", "lion", "adafactor" or "muon"; see
+        the table in :mod:`optlib.estimators` for the hyperparameters each one uses (the
+        others are ignored).
     learning_rate : float, default 0.1
         :math:`\eta > 0`.
     momentum : float, default 0.9
-        In [0, 1); "momentum" and "nesterov" only.
+        In [0, 1); "momentum", "nesterov" and "muon" only.
     beta1 : float, default 0.9
-        Adam's decay rate of the first moment, in [0, 1); "adam" and "adamw" only.
+        The decay rate of the first moment, in [0, 1); the Adam family and "lion" only.
     beta2 : float, default 0.999
-        Adam's decay rate of the second moment, in [0, 1); "adam" and "adamw" only.
+        The decay rate of the second moment, in [0, 1); the Adam family and "lion" only.
     eps : float, optional
         Added to the denominator of the adaptive methods; None: the optimizer's default.
     weight_decay : float, optional
@@ -264,7 +301,8 @@ class SoftmaxRegression(_OptlibClassifier):
     model_ : optlib.models.LinearClassifier
         The model, e.g. for ``model_.loss(params_, X, np.searchsorted(classes_, y))``.
     optimizer_ : optlib optimizer
-        The optimizer that was used, with all its hyperparameters.
+        The optimizer that was used, with all its hyperparameters (for "adafactor" and "muon",
+        the :class:`~optlib.blocks.Blocks` that pair each block of the model with its own).
     loss_curve_ : list of float
         The mean training loss of each completed epoch.
     n_iter_ : int
@@ -343,9 +381,9 @@ class MLPClassifier(_OptlibClassifier):
         Widths of the hidden layers (an int means one layer; ``()`` gives a linear model).
     activation : {"relu", "tanh"}, default "relu"
     optimizer : str, default "adam"
-        The optlib optimizer: "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam" or
-        "adamw"; see the table in :mod:`optlib.estimators` for the
-        hyperparameters each one uses (the others are ignored).
+        The optlib optimizer, one of the names of :class:`SoftmaxRegression`; see the table in
+        :mod:`optlib.estimators` for the hyperparameters each one uses (the others are
+        ignored).
     learning_rate : float, default 0.01
         :math:`\eta > 0`.
     momentum, beta1, beta2, eps, weight_decay, batch_size, random_state, progress

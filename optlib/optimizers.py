@@ -15,6 +15,7 @@ chapters explain the difference rather than copy it.
 
 Buffers an option does not use are ``None`` in the state (RMSProp's ``g_avg`` unless
 ``centered``, Adam's ``v_max`` unless ``amsgrad``), so a state holds only what the rule needs.
+The rules after Adam (Adadelta to Muon) keep the same contract in :mod:`optlib.beyond_adam`.
 """
 
 from __future__ import annotations
@@ -148,11 +149,26 @@ class Optimizer:
     # True for rules that square the gradient (their second moment overflows before the
     # parameters do: the step refuses it with the step number instead of dividing by inf).
     _squares: ClassVar[bool] = False
+    # True for rules that need the parameters' own shape (Adafactor factors a matrix, Muon
+    # orthogonalizes one); the element-wise rules see them flat.
+    _keeps_shape: ClassVar[bool] = False
+    # State fields that hold a float instead of an array (NAdam's running product).
+    _scalars: ClassVar[tuple[str, ...]] = ()
 
     def _buffers(self) -> tuple[str, ...]:
         """The state fields that hold arrays for this instance's options (the others are
         None)."""
         raise NotImplementedError
+
+    def _needed(self, params: np.ndarray) -> tuple[str, ...]:
+        """The state fields this instance fills for these parameters (Adafactor's depend on
+        whether they form a matrix)."""
+        return self._buffers()
+
+    def _buffer_shape(self, name: str, shape: tuple[int, ...]) -> tuple[int, ...]:
+        """The shape of buffer ``name`` for parameters of ``shape`` (theirs, for the
+        element-wise rules)."""
+        return shape
 
     def _initial(self, name: str, params: np.ndarray) -> np.ndarray:
         return np.zeros_like(params)
@@ -165,7 +181,7 @@ class Optimizer:
     def init(self, params):
         """The state before the first step: ``t = 0`` and the buffers this rule needs."""
         params = _checks.finite_array("params", params, ints=False)
-        needed = self._buffers()
+        needed = self._needed(params)
         fields = {
             name: (self._initial(name, params) if name in needed else None)
             for name in self.State._fields[1:]
@@ -176,14 +192,17 @@ class Optimizer:
         """One update; returns new ``(params, state)`` and leaves the inputs unchanged."""
         params, grads = self._check_step(params, grads, state)
         shape = params.shape
-        p = params.reshape(-1).copy()
+
+        def own(a: np.ndarray) -> np.ndarray:  # a copy for the rule to overwrite
+            return (a if self._keeps_shape else a.reshape(-1)).copy()
+
+        p = own(params)
         copied = self.State(
-            state.t, *(None if b is None else b.reshape(-1).copy() for b in state[1:])
+            state.t, *(own(b) if isinstance(b, np.ndarray) else b for b in state[1:])
         )
-        new_state = self._update(p, grads.reshape(-1), copied, self.learning_rate, _Scratch(p))
-        return p.reshape(shape), self.State(
-            new_state.t, *(None if b is None else b.reshape(shape) for b in new_state[1:])
-        )
+        g = grads if self._keeps_shape else grads.reshape(-1)
+        new_state = self._update(p, g, copied, self.learning_rate, _Scratch(p))
+        return p.reshape(shape), self.State(*_shaped(self, new_state, shape))
 
     def _check_step(self, params, grads, state) -> tuple[np.ndarray, np.ndarray]:
         """The front door of ``step``: arrays, shapes, dtypes, the state, finite gradients."""
@@ -219,7 +238,7 @@ class Optimizer:
                 f"({name}); got {type(state).__name__}"
             )
         _checks.integer("state.t", state.t, low=0)
-        needed = self._buffers()
+        needed = self._needed(params)
         for buf_name, buf in zip(state._fields[1:], state[1:], strict=True):
             if buf_name in needed and buf is None:  # e.g. a state of SGD() given to Momentum()
                 raise ValueError(
@@ -228,16 +247,30 @@ class Optimizer:
                 )
             if buf is None:
                 continue
-            if not isinstance(buf, np.ndarray) or buf.shape != params.shape:
+            if buf_name in self._scalars:
+                _checks.real(f"state.{buf_name}", buf)
+                continue
+            expected = self._buffer_shape(buf_name, params.shape)
+            if not isinstance(buf, np.ndarray) or buf.shape != expected:
+                need = "" if expected == params.shape else f", which need {expected} here"
                 raise ValueError(
                     f"state.{buf_name} has shape {np.shape(buf)} but params have shape "
-                    f"{params.shape}: was the state made by init() for other parameters?"
+                    f"{params.shape}{need}: was the state made by init() for other parameters?"
                 )
             if buf.dtype != params.dtype:
                 raise TypeError(
                     f"state.{buf_name} has dtype {buf.dtype} but params have dtype "
                     f"{params.dtype}: make the state with init() of these parameters"
                 )
+
+
+def _shaped(opt: Optimizer, state: tuple, shape: tuple[int, ...]) -> list:
+    """``state`` with each array buffer in the shape ``opt`` gives it for parameters of
+    ``shape`` (floats and None pass through)."""
+    return [state[0]] + [
+        b if not isinstance(b, np.ndarray) else b.reshape(opt._buffer_shape(name, shape))
+        for name, b in zip(state._fields[1:], state[1:], strict=True)
+    ]
 
 
 class SGDState(NamedTuple):

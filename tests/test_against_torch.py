@@ -86,14 +86,49 @@ DEFAULTS = {
     optlib.Adam: ("Adam", dict(learning_rate="lr", eps="eps", weight_decay="weight_decay")),
     optlib.AdamW: ("AdamW", dict(learning_rate="lr", eps="eps", weight_decay="weight_decay")),
 }
+# Beyond Adam: every hyperparameter torch has, under optlib's name.
+_ADAM_LIKE = dict(learning_rate="lr", eps="eps", weight_decay="weight_decay")
+DEFAULTS |= {
+    optlib.Adadelta: ("Adadelta", dict(_ADAM_LIKE, rho="rho")),
+    optlib.Adamax: ("Adamax", _ADAM_LIKE),
+    optlib.NAdam: (
+        "NAdam",
+        dict(
+            _ADAM_LIKE,
+            momentum_decay="momentum_decay",
+            decoupled_weight_decay="decoupled_weight_decay",
+        ),
+    ),
+    optlib.RAdam: ("RAdam", dict(_ADAM_LIKE, decoupled_weight_decay="decoupled_weight_decay")),
+    optlib.Adafactor: (
+        "Adafactor",
+        dict(learning_rate="lr", beta2_decay="beta2_decay", d="d", weight_decay="weight_decay"),
+    ),
+    optlib.Muon: (
+        "Muon",
+        {name: name for name in ("weight_decay", "momentum", "nesterov", "ns_coefficients")}
+        | dict(learning_rate="lr", eps="eps", ns_steps="ns_steps", adjust_lr_fn="adjust_lr_fn"),
+    ),
+}
 
 
 @pytest.mark.parametrize("cls", DEFAULTS, ids=lambda c: c.__name__)
 def test_same_defaults_as_torch(cls):
     torch_name, names = DEFAULTS[cls]
-    defaults = getattr(torch.optim, torch_name)([torch.zeros(1, requires_grad=True)]).defaults
+    param = torch.zeros((2, 2) if cls is optlib.Muon else 1, requires_grad=True)
+    defaults = getattr(torch.optim, torch_name)([param]).defaults
     ours = cls()
     for our_name, torch_key in names.items():
         assert getattr(ours, our_name) == defaults[torch_key], our_name
     if "betas" in defaults:
         assert (ours.beta1, ours.beta2) == defaults["betas"]
+    if cls is optlib.Adafactor:
+        assert (ours.eps1, ours.eps2) == defaults["eps"]
+
+
+def test_lions_defaults_are_the_authors():
+    lion_pytorch = pytest.importorskip("lion_pytorch")
+    defaults = lion_pytorch.Lion([torch.zeros(1, requires_grad=True)]).defaults
+    ours = optlib.Lion()
+    assert (ours.learning_rate, ours.weight_decay) == (defaults["lr"], defaults["weight_decay"])
+    assert (ours.beta1, ours.beta2) == defaults["betas"]

@@ -20,6 +20,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import optlib
 from optlib import models
+from optlib.beyond_adam import Adadelta, Adafactor, Adamax, Lion, Muon, NAdam, RAdam
+from optlib.blocks import Blocks
 from optlib.datasets import load_iris
 from optlib.estimators import MLPClassifier, SoftmaxRegression
 from optlib.optimizers import SGD, AdaGrad, Adam, AdamW, Momentum, Nesterov, RMSProp
@@ -174,16 +176,33 @@ OPTIMIZERS = {
     "rmsprop": RMSProp,
     "adam": Adam,
     "adamw": AdamW,
+    "adadelta": Adadelta,
+    "adamax": Adamax,
+    "nadam": NAdam,
+    "radam": RAdam,
+    "lion": Lion,
+    "adafactor": Adafactor,
+    "muon": Muon,
 }
+# Adadelta's learning rate is a multiplier of a step it sizes itself (torch's default is 1).
+LEARNING_RATE = {"adadelta": 1.0}
 
 
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
 @pytest.mark.parametrize("Estimator", [SoftmaxRegression, MLPClassifier])
 def test_every_optimizer_trains(iris, name, Estimator):
     X, y = iris
-    clf = Estimator(optimizer=name, learning_rate=0.05, epochs=8, random_state=0).fit(X, y)
-    assert type(clf.optimizer_) is OPTIMIZERS[name]
-    assert clf.optimizer_.learning_rate == 0.05
+    lr = LEARNING_RATE.get(name, 0.05)
+    clf = Estimator(optimizer=name, learning_rate=lr, epochs=8, random_state=0).fit(X, y)
+    if name in ("adafactor", "muon"):  # one optimizer per block of the model
+        assert type(clf.optimizer_) is Blocks
+        assert clf.optimizer_.shapes == tuple(clf.model_.shapes)
+        kinds = [type(opt) for opt in clf.optimizer_.optimizers]
+        assert kinds == [OPTIMIZERS[name] if len(s) == 2 or name == "adafactor" else AdamW
+                         for s in clf.model_.shapes]  # fmt: skip
+    else:
+        assert type(clf.optimizer_) is OPTIMIZERS[name]
+    assert clf.optimizer_.learning_rate == lr
     assert clf.loss_curve_[-1] < clf.loss_curve_[0]
     assert clf.score(X, y) > 0.8
 
@@ -200,6 +219,10 @@ def test_hyperparameters_reach_the_optimizer():
     # None: the optimizer's own defaults
     assert SoftmaxRegression(optimizer="adamw", epochs=1).fit(X, y).optimizer_.weight_decay == 1e-2
     assert SoftmaxRegression(optimizer="adagrad", epochs=1).fit(X, y).optimizer_.eps == 1e-10
+    assert SoftmaxRegression(optimizer="lion", **kw).fit(X, y).optimizer_ == Lion(
+        learning_rate=0.02, beta1=0.8, beta2=0.99, weight_decay=1e-3
+    )
+    assert SoftmaxRegression(optimizer="adadelta", epochs=1).fit(X, y).optimizer_.eps == 1e-6
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from optlib import SGD, AdaGrad, Adam, AdamW, Nesterov, RMSProp, fit, minimize
+from optlib import (
+    SGD,
+    Adadelta,
+    Adafactor,
+    AdaGrad,
+    Adam,
+    Adamax,
+    AdamW,
+    Lion,
+    NAdam,
+    Nesterov,
+    RAdam,
+    RMSProp,
+    fit,
+    minimize,
+)
 from optlib.estimators import MLPClassifier, SoftmaxRegression
 from optlib.models import MLP, LinearClassifier
 from optlib.objectives import Quadratic
@@ -25,6 +40,12 @@ OPTIMIZERS = {
     "rmsprop": RMSProp(learning_rate=0.01, weight_decay=0.1, momentum=0.5, centered=True),
     "adam": Adam(learning_rate=0.01, weight_decay=0.1, amsgrad=True),
     "adamw": AdamW(learning_rate=0.01, weight_decay=0.3),
+    "adadelta": Adadelta(weight_decay=0.1),
+    "adamax": Adamax(learning_rate=0.01, weight_decay=0.1),
+    "nadam": NAdam(learning_rate=0.01, weight_decay=0.1),
+    "radam": RAdam(learning_rate=0.01, weight_decay=0.1, decoupled_weight_decay=True),
+    "adafactor": Adafactor(weight_decay=0.1),
+    "lion": Lion(learning_rate=0.01, weight_decay=0.1),
 }
 each_optimizer = pytest.mark.parametrize("opt", OPTIMIZERS.values(), ids=OPTIMIZERS.keys())
 

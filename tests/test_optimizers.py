@@ -67,6 +67,7 @@ from optlib import (
     Rosenbrock,
     minimize,
 )
+from optlib.beyond_adam import Adadelta, Adamax, Lion, NAdam, RAdam
 from optlib.optimizers import AdaGradState, AdamState, RMSPropState, SGDState
 
 THETA0 = [1.0, -2.0]
@@ -115,6 +116,14 @@ ALL_OPTIONS = {
         learning_rate=0.01, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1, amsgrad=True
     ),
     "adamw": AdamW(learning_rate=0.01, weight_decay=0.3, amsgrad=True),
+    # Beyond Adam: the element-wise ones (Adafactor and Muon, which see matrices, are tested
+    # in test_beyond_adam.py)
+    "adadelta": Adadelta(learning_rate=0.5, rho=0.8, eps=1e-4, weight_decay=0.1),
+    "adamax": Adamax(learning_rate=0.01, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.1),
+    "nadam": NAdam(learning_rate=0.01, weight_decay=0.1, momentum_decay=0.05),
+    "nadamw": NAdam(learning_rate=0.01, weight_decay=0.1, decoupled_weight_decay=True),
+    "radam": RAdam(learning_rate=0.01, beta2=0.9, weight_decay=0.1),
+    "lion": Lion(learning_rate=0.01, weight_decay=0.5),
 }
 all_options = pytest.mark.parametrize("opt", ALL_OPTIONS.values(), ids=ALL_OPTIONS.keys())
 
