@@ -573,11 +573,13 @@ class Adafactor(Optimizer):
         \theta_t &= (1 - \eta\lambda)\,\theta_{t-1}
             - \frac{\alpha_t}{\max(1, \mathrm{RMS}(U_t) / d)}\, U_t
 
-    :math:`\hat V_t` is the rank-one matrix with :math:`R_t`'s row sums and :math:`C_t`'s column
-    sums, the best such fit in the sense of Shazeer & Stern's I-divergence. There is no first
-    moment (no :math:`\beta_1`). The update is clipped to an RMS of at most :math:`d`, and
-    its size follows the parameters' own RMS: Adafactor needs no tuned learning rate for
-    many models (:math:`\eta` caps the relative step). As in torch, matrices are the arrays
+    :math:`\hat V_t` is the rank-one matrix whose row and column means are :math:`R_t` and
+    :math:`C_t`, those of the averaged :math:`G^2`: Shazeer & Stern show it is the closest
+    rank-one matrix to that average in I-divergence (a generalized Kullback–Leibler
+    divergence), and equal to it when the average has rank one. There is no first moment (no
+    :math:`\beta_1`). The update is clipped to an RMS of at most :math:`d`, and
+    its size follows the parameters' own RMS, so that one setting suits weights of any scale
+    (:math:`\eta` only caps the relative step). As in torch, matrices are the arrays
     of two or more dimensions (the last two are factored), the weight decay is multiplied by
     :math:`\eta` rather than :math:`\alpha_t`, and :math:`\alpha_t` uses the parameters
     before the decay.
