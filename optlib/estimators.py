@@ -22,25 +22,25 @@ The optimizer is chosen by name and configured by *flat* hyperparameters. Each o
 the hyperparameters of its row below and ignores the others, so one search space can mix
 optimizers (``{"optimizer": ["momentum", "adam"], "momentum": [...], "beta1": [...]}``):
 
-==========  ==============================================  ====================================
-optimizer   hyperparameters used                            optlib class
-==========  ==============================================  ====================================
-"sgd"       learning_rate, weight_decay                     :class:`~optlib.optimizers.SGD`
-"momentum"  learning_rate, momentum, weight_decay           :class:`~optlib.optimizers.Momentum`
-"nesterov"  learning_rate, momentum (> 0), weight_decay     :class:`~optlib.optimizers.Nesterov`
-"adagrad"   learning_rate, eps, weight_decay                :class:`~optlib.optimizers.AdaGrad`
-"rmsprop"   learning_rate, eps, weight_decay                :class:`~optlib.optimizers.RMSProp`
-"adam"      learning_rate, beta1, beta2, eps, weight_decay  :class:`~optlib.optimizers.Adam`
-"adamw"     learning_rate, beta1, beta2, eps, weight_decay  :class:`~optlib.optimizers.AdamW`
-"adadelta"  learning_rate, eps, weight_decay                :class:`~optlib.beyond_adam.Adadelta`
-"adamax"    learning_rate, beta1, beta2, eps, weight_decay  :class:`~optlib.beyond_adam.Adamax`
-"nadam"     learning_rate, beta1, beta2, eps, weight_decay  :class:`~optlib.beyond_adam.NAdam`
-"radam"     learning_rate, beta1, beta2, eps, weight_decay  :class:`~optlib.beyond_adam.RAdam`
-"lion"      learning_rate, beta1, beta2, weight_decay       :class:`~optlib.beyond_adam.Lion`
-"adafactor" learning_rate, weight_decay                     :class:`~optlib.beyond_adam.Adafactor`
-"muon"      learning_rate, momentum, weight_decay; the      :class:`~optlib.beyond_adam.Muon`
-            biases: beta1, beta2, eps                       and :class:`~optlib.optimizers.AdamW`
-==========  ==============================================  ====================================
+===========  ==============================================  ====================================
+optimizer    hyperparameters used                            optlib class
+===========  ==============================================  ====================================
+"sgd"        learning_rate, weight_decay                     :class:`~optlib.optimizers.SGD`
+"momentum"   learning_rate, momentum, weight_decay           :class:`~optlib.optimizers.Momentum`
+"nesterov"   learning_rate, momentum (> 0), weight_decay     :class:`~optlib.optimizers.Nesterov`
+"adagrad"    learning_rate, eps, weight_decay                :class:`~optlib.optimizers.AdaGrad`
+"rmsprop"    learning_rate, eps, weight_decay                :class:`~optlib.optimizers.RMSProp`
+"adam"       learning_rate, beta1, beta2, eps, weight_decay  :class:`~optlib.optimizers.Adam`
+"adamw"      learning_rate, beta1, beta2, eps, weight_decay  :class:`~optlib.optimizers.AdamW`
+"adadelta"   learning_rate, eps, weight_decay                :class:`~optlib.beyond_adam.Adadelta`
+"adamax"     learning_rate, beta1, beta2, eps, weight_decay  :class:`~optlib.beyond_adam.Adamax`
+"nadam"      learning_rate, beta1, beta2, eps, weight_decay  :class:`~optlib.beyond_adam.NAdam`
+"radam"      learning_rate, beta1, beta2, eps, weight_decay  :class:`~optlib.beyond_adam.RAdam`
+"lion"       learning_rate, beta1, beta2, weight_decay       :class:`~optlib.beyond_adam.Lion`
+"adafactor"  learning_rate, weight_decay                     :class:`~optlib.beyond_adam.Adafactor`
+"muon"       learning_rate, momentum, weight_decay; the      :class:`~optlib.beyond_adam.Muon`
+             biases: beta1, beta2, eps                       and :class:`~optlib.optimizers.AdamW`
+===========  ==============================================  ====================================
 
 ``eps=None`` and ``weight_decay=None`` mean "the optimizer's own default" (eps is 1e-10 for
 AdaGrad, 1e-6 for Adadelta and 1e-8 for the others; weight decay is 0, except 1e-2 for AdamW).
