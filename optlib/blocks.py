@@ -108,6 +108,13 @@ class Blocks(Optimizer):
         # Tuples: a frozen dataclass is compared and hashed by its fields.
         object.__setattr__(self, "shapes", shapes)
         object.__setattr__(self, "optimizers", optimizers)
+        # Each block's (start, stop, shape) in the vector, worked out once: every training
+        # step reads them. Not a field, so it takes no part in comparisons.
+        bounds, start = [], 0
+        for shape in shapes:
+            bounds.append((start, start + math.prod(shape), shape))
+            start += math.prod(shape)
+        object.__setattr__(self, "_bounds", tuple(bounds))
 
     @classmethod
     def by_ndim(cls, shapes, *, matrix: Optimizer, vector: Optimizer) -> Blocks:
@@ -125,18 +132,10 @@ class Blocks(Optimizer):
     def _squares(self) -> bool:  # a gradient is refused if any block's rule squares it
         return any(opt._squares for opt in self.optimizers)
 
-    def _bounds(self) -> list[tuple[int, int, tuple[int, ...]]]:
-        bounds, start = [], 0
-        for shape in self.shapes:
-            stop = start + math.prod(shape)
-            bounds.append((start, stop, shape))
-            start = stop
-        return bounds
-
     @property
     def size(self) -> int:
         """The length of the parameter vector the blocks fill."""
-        return self._bounds()[-1][1]
+        return self._bounds[-1][1]
 
     def _check_vector(self, name: str, x: np.ndarray) -> None:
         if x.shape != (self.size,):
@@ -151,7 +150,7 @@ class Blocks(Optimizer):
         self._check_vector("params", params)
         states = tuple(
             opt.init(params[start:stop].reshape(shape))
-            for opt, (start, stop, shape) in zip(self.optimizers, self._bounds(), strict=True)
+            for opt, (start, stop, shape) in zip(self.optimizers, self._bounds, strict=True)
         )
         return BlocksState(0, states)
 
@@ -183,7 +182,7 @@ class Blocks(Optimizer):
             )
         self._check_vector("params", params)
         for opt, sub, (start, stop, shape) in zip(
-            self.optimizers, state.states, self._bounds(), strict=True
+            self.optimizers, state.states, self._bounds, strict=True
         ):
             opt._check_state(sub, params[start:stop].reshape(shape))
 
@@ -199,7 +198,7 @@ class Blocks(Optimizer):
                 _BlockScratch(work, start, stop, shape),
             )
             for opt, sub, (start, stop, shape) in zip(
-                self.optimizers, state.states, self._bounds(), strict=True
+                self.optimizers, state.states, self._bounds, strict=True
             )
         )
         return BlocksState(state.t + 1, states)
