@@ -10,6 +10,11 @@ notebook itself otherwise. ``make book`` runs this script first:
   change to optlib: every build still executes every notebook afresh;
 - it executes every notebook listed in _toc.yml, one per core, each in its own directory (as
   myst-nb would), with _config.yml's timeout and no errors allowed;
+- it gives each notebook's kernel its share of the cores for BLAS (OpenBLAS, OpenMP and MKL
+  threads: the cores divided by the jobs, unless already set): OpenBLAS's threads spin while
+  they wait, and with more threads than cores one 512 x 256 matrix product took seconds
+  instead of milliseconds (Muon's step in chapter 10: 25 ms alone, 3 to 20 s
+  oversubscribed);
 - it caches each notebook that ran through, and reports each one that failed, with its
   traceback, and exits 1: `make book` stops there, before the build.
 
@@ -34,6 +39,8 @@ from jupyter_cache.executors.utils import single_nb_execution
 ROOT = Path(__file__).resolve().parent.parent
 # Where Jupyter Book 1.x keeps its execution cache (jupyter_book/config.py).
 CACHE = ROOT / "_build" / ".jupyter_cache"
+# The variables that cap the threads of NumPy's BLAS (whichever library it was built with).
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def toc_notebooks() -> list[Path]:
@@ -61,6 +68,10 @@ def main() -> int:
         print("_config.yml does not read the cache (execute_notebooks is not 'cache')")
         return 1
     timeout = int(execute_config["timeout"])
+
+    threads = str(max(1, (os.cpu_count() or 1) // max(1, jobs)))
+    for name in BLAS_THREADS:
+        os.environ.setdefault(name, threads)  # inherited by the workers and their kernels
 
     cache = get_cache(str(CACHE))
     cache.clear_cache()
