@@ -1,6 +1,7 @@
-"""Sliders over an optimizer's hyperparameters: live in Jupyter, still responsive in the book.
+"""Sliders over a figure: live in Jupyter, still responsive in the book.
 
-One call, two faces of one figure (a path over the loss surface, beside the loss curve)::
+Two calls, each making one figure with two faces. :func:`explore` moves an optimizer's
+hyperparameters on a 2-D objective (a path over the loss surface, beside the loss curve)::
 
     from optlib import Momentum, Quadratic
     from optlib.widgets import explore
@@ -13,29 +14,48 @@ One call, two faces of one figure (a path over the loss surface, beside the loss
         },
     )
 
-For authors: make this the last expression of a cell, nothing else. The object it returns
-carries both representations in one output (``_repr_mimebundle_``):
+:func:`sweep` moves any figure: ``draw(fig)`` builds it once and returns ``redraw(**values)``,
+which updates its artists for one setting of the sliders::
+
+    def draw(fig):
+        ax = fig.subplots()
+        (line,) = ax.plot(steps, losses[32])
+        ax.set_ylim(0, 2.5)  # fixed limits: the frames compare at a glance
+
+        def redraw(batch_size):
+            line.set_ydata(losses[batch_size])
+
+        return redraw
+
+    sweep(draw, {"batch_size": [8, 32, 128]})
+
+For authors: make either call the last expression of a cell, nothing else. The object it
+returns carries both representations in one output (``_repr_mimebundle_``):
 
 * ``application/vnd.jupyter.widget-view+json``: ipywidgets sliders (ipywidgets is imported
-  lazily). Moving one re-runs the optimizer and redraws the existing figure in place (the
-  artists are updated with ``set_data`` and only the figure's pixels are sent). Jupyter picks
-  this representation when a widget manager is there to show it.
-* ``text/html``: a precomputed sweep of one slider (the first, or those named in ``static=``)
-  with the others at their starting values: one PNG per value, swapped by an HTML range input
-  and six lines of script in the page, so it works without kernel or network (matplotlib's
-  ``to_jshtml`` would do the same but fetches its button icons from a CDN). The book's
-  ``_config.yml`` gives the widget view no priority in HTML (``nb_mime_priority_overrides``)
-  and loads no widget JavaScript (``nb_ipywidgets_js: {}``), so the book shows this face and
-  never a dead widget.
+  lazily). Moving one recomputes (re-runs the optimizer, or calls ``redraw``) and redraws the
+  existing figure in place (the artists are updated and only the figure's pixels are sent).
+  Jupyter picks this representation when a widget manager is there to show it.
+* ``text/html``: a precomputed sweep with the other sliders at their starting values. For
+  :func:`explore`, one sweep per slider named in ``static=`` (default the first): one PNG per
+  value. For :func:`sweep`, one sweep over one or two sliders: one PNG per value, or per pair
+  of values with two range inputs. The frames are swapped by HTML range inputs and a few lines
+  of script in the page, so it works without kernel or network (matplotlib's ``to_jshtml``
+  would do the same but fetches its button icons from a CDN). The book's ``_config.yml`` gives
+  the widget view no priority in HTML (``nb_mime_priority_overrides``) and loads no widget
+  JavaScript (``nb_ipywidgets_js: {}``), so the book shows this face and never a dead widget.
 
-No cell tags are needed. Keep a static sweep to about 16 frames: each frame is a PNG embedded
-in the page, and a page must stay under 3 MB (the browser test checks it).
+No cell tags are needed. Keep a static sweep to about 16 frames (a two-slider sweep to about
+25 small ones): each frame is a PNG embedded in the page, and a page must stay under 3 MB (the
+browser test checks it); ``len(widget.static())`` is what a sweep adds to its page.
 
 Every argument is checked once, by :func:`explore` (:class:`Explorer`'s constructor): a 2-D
 objective, a finite ``x0`` with two coordinates, slider names that are arguments of the
 optimizer, at least two distinct finite numbers per slider, each accepted by the optimizer. A
 slider's recompute (:meth:`Explorer.update`, :meth:`Explorer.run`) then runs on those values
-without checking them again.
+without checking them again. :func:`sweep` (:class:`Sweep`'s constructor) likewise checks the
+sliders, the start and static names, and calls ``draw`` and ``redraw`` once, at the start
+values, so that a broken callback fails there and not in a slider's callback.
 """
 
 from __future__ import annotations
@@ -45,7 +65,9 @@ import hashlib
 import html
 import inspect
 import io
+import itertools
 import json
+import math
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -56,23 +78,30 @@ from optlib import _checks
 from optlib.plotting import _objective_2d, _window, contour, loss_gap
 from optlib.train import _minimize, _value_function
 
-__all__ = ["Explorer", "explore"]
+__all__ = ["Explorer", "Sweep", "explore", "sweep"]
 
 LOSS_FLOOR = 1e-10  # the loss panel's bottom: lower gaps count as converged
 LIVE_HINT = "Open this chapter in Jupyter (make lab) to move every slider live."
 
-# The static face: a range input that swaps precomputed frames. A few lines of script in the
-# page itself, so it needs no kernel, no network and no library.
+# The static face: one or two range inputs that swap precomputed frames. A few lines of script
+# in the page itself, so it needs no kernel, no network and no library. With two inputs the
+# frames are stored row by row (the first input's value changes slowest).
 _SWEEP_SCRIPT = """<script>
 (function () {
   var root = document.getElementById("%(id)s");
   var frames = %(frames)s, labels = %(labels)s;
-  var input = root.querySelector("input"), image = root.querySelector("img");
-  var label = root.querySelector("output");
-  input.addEventListener("input", function () {
-    image.src = frames[input.value];
-    label.textContent = labels[input.value];
-  });
+  var inputs = root.querySelectorAll("input"), outputs = root.querySelectorAll("output");
+  var image = root.querySelector("img");
+  function show() {
+    var k = 0, alt = [];
+    for (var i = 0; i < inputs.length; i++) {
+      k = k * labels[i].length + Number(inputs[i].value);
+      outputs[i].textContent = alt[i] = labels[i][inputs[i].value];
+    }
+    image.src = frames[k];
+    image.alt = alt.join(", ");
+  }
+  for (var i = 0; i < inputs.length; i++) inputs[i].addEventListener("input", show);
 })();
 </script>"""
 
@@ -139,47 +168,173 @@ def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def sweep_html(name: str, values: Sequence, pngs: Sequence[bytes], index: int) -> str:
-    """A slider over ``values`` that shows ``pngs[i]`` at position ``i``: static HTML.
+def sweep_html(name, values: Sequence, pngs: Sequence[bytes], index) -> str:
+    """A slider (or two) over ``values`` that shows the PNG of the chosen setting: static HTML.
 
     Parameters
     ----------
-    name : str
-        The swept parameter, shown in the label (``name = value``) and the caption.
-    values : sequence
-        The slider's values, in order.
+    name : str, or a list of one or two str
+        The swept parameter(s), shown in the labels (``name = value``) and the caption.
+    values : sequence, or one sequence per name
+        Each slider's values, in order.
     pngs : sequence of bytes
-        One PNG per value.
-    index : int
-        The position the slider starts at.
+        One PNG per setting: per value for one slider; per pair for two, row by row
+        (``pngs[i * len(values[1]) + j]`` is the frame of ``values[0][i]`` and
+        ``values[1][j]``).
+    index : int, or one int per name
+        The position each slider starts at.
 
     Returns
     -------
     str
-        A ``<div class="optlib-sweep">`` with the slider, its label, the frame and the few
-        lines of JavaScript that swap frames: it works without a kernel or a network.
+        A ``<div class="optlib-sweep">`` with one range input and one ``<output>`` label per
+        slider, the frame and the few lines of JavaScript that swap frames: it works without a
+        kernel or a network.
     """
-    labels = [f"{name} = {_format(v)}" for v in values]
+    if isinstance(name, str):
+        names, grids, start = [name], [list(values)], [index]
+    else:
+        names, grids, start = list(name), [list(v) for v in values], list(index)
+    if not 1 <= len(names) <= 2 or len(grids) != len(names) or len(start) != len(names):
+        raise ValueError(
+            f"sweep_html takes one or two names, with one grid and one index each; got "
+            f"{len(names)} names, {len(grids)} grids and {len(start)} indices"
+        )
+    if len(pngs) != math.prod(len(g) for g in grids):
+        raise ValueError(
+            f"pngs must hold one frame per setting, {math.prod(len(g) for g in grids)}; "
+            f"got {len(pngs)}"
+        )
+    labels = [[f"{n} = {_format(v)}" for v in g] for n, g in zip(names, grids, strict=True)]
     frames = [_data_uri(p) for p in pngs]
-    uid = "optlib-sweep-" + hashlib.sha1("".join(frames).encode()).hexdigest()[:12]
-    caption = (
-        f"Move the slider to sweep <code>{html.escape(name)}</code> over {len(values)} values "
-        f"({_format(values[0])} to {_format(values[-1])}), the other settings fixed. {LIVE_HINT}"
+    shown = 0
+    for grid, i in zip(grids, start, strict=True):
+        shown = shown * len(grid) + i
+    uid = "optlib-sweep-" + hashlib.sha1("".join(names + frames).encode()).hexdigest()[:12]
+    swept = " and ".join(
+        f"<code>{html.escape(n)}</code> over {len(g)} values ({_format(g[0])} to {_format(g[-1])})"
+        for n, g in zip(names, grids, strict=True)
     )
-    return (
-        f'<div class="optlib-sweep" id="{uid}" data-parameter="{html.escape(name)}">'
-        f'<p class="optlib-sweep-caption">{caption}</p>'
-        f'<input type="range" min="0" max="{len(values) - 1}" step="1" value="{index}" '
-        f'aria-label="{html.escape(name)}" '
+    move = "the slider" if len(names) == 1 else "the sliders"
+    caption = f"Move {move} to sweep {swept}, the other settings fixed. {LIVE_HINT}"
+    inputs = "".join(
+        f'<input type="range" min="0" max="{len(g) - 1}" step="1" value="{i}" '
+        f'aria-label="{html.escape(n)}" '
         f'style="width: 420px; max-width: 100%; vertical-align: middle;"> '
-        f"<output>{html.escape(labels[index])}</output><br>"
-        f'<img src="{frames[index]}" alt="{html.escape(labels[index])}" style="max-width: 100%;">'
+        f"<output>{html.escape(label[i])}</output><br>"
+        for n, g, i, label in zip(names, grids, start, labels, strict=True)
+    )
+    alt = ", ".join(label[i] for label, i in zip(labels, start, strict=True))
+    return (
+        f'<div class="optlib-sweep" id="{uid}" data-parameter="{html.escape(",".join(names))}">'
+        f'<p class="optlib-sweep-caption">{caption}</p>'
+        + inputs
+        + f'<img src="{frames[shown]}" alt="{html.escape(alt)}" style="max-width: 100%;">'
         + _SWEEP_SCRIPT % {"id": uid, "frames": json.dumps(frames), "labels": json.dumps(labels)}
         + "</div>"
     )
 
 
-class Explorer:
+def _png(canvas) -> bytes:
+    """What ``canvas`` shows, as PNG bytes, in a small palette: the book's sweeps embed many
+    frames in one page, and a page's budget is 3 MB."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    pixels = Image.frombuffer(
+        "RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1
+    )
+    pixels.convert("RGB").quantize(64).save(buffer, format="png", optimize=False)
+    return buffer.getvalue()
+
+
+def _start_values(sliders: dict, start) -> dict:
+    """Each slider's starting value: ``start``'s, else the middle of its grid."""
+    start = {} if start is None else start
+    if not isinstance(start, Mapping):
+        raise TypeError(f"start must be a dict slider name -> value; got {start!r}")
+    unknown = set(start) - set(sliders)
+    if unknown:
+        raise ValueError(f"start names {sorted(unknown, key=str)} that are not sliders")
+    for name, value in start.items():
+        if value not in sliders[name]:
+            raise ValueError(
+                f"start[{name!r}] = {value!r} is not one of the slider's values {sliders[name]}"
+            )
+    return {n: start.get(n, g[len(g) // 2]) for n, g in sliders.items()}
+
+
+def _static_names(static, sliders: dict, most: int | None = None) -> list[str]:
+    """The sliders the static face sweeps: ``static`` (a name or a list), default the first."""
+    if static is None:
+        static = [next(iter(sliders))]
+    elif isinstance(static, str):
+        static = [static]
+    elif isinstance(static, Mapping) or not hasattr(static, "__iter__"):
+        raise TypeError(f"static must be a slider name or a list of them; got {static!r}")
+    static = list(static) or [next(iter(sliders))]
+    for name in static:
+        if not isinstance(name, str) or name not in sliders:
+            raise ValueError(f"static={name!r} is not one of the sliders {list(sliders)}")
+    if len(set(static)) < len(static):
+        raise ValueError(f"static names a slider twice; got {static!r}")
+    if most is not None and len(static) > most:
+        raise ValueError(f"static names at most {most} sliders; got {static!r}")
+    return static
+
+
+class _Faces:
+    """The two faces of one figure, shared by :class:`Explorer` and :class:`Sweep`.
+
+    A subclass sets ``sliders`` (name -> values), ``values`` (the current setting) and
+    ``canvas`` (a matplotlib Agg canvas), and defines ``update(**values)``, which redraws the
+    figure for a setting, and ``static()``, the HTML face.
+    """
+
+    sliders: dict
+    values: dict
+
+    def png(self) -> bytes:
+        """The figure as drawn by the last :meth:`update`, as PNG bytes."""
+        return _png(self.canvas)
+
+    def live(self):
+        """The ipywidgets face: one slider per name above the figure."""
+        import ipywidgets as w  # lazily: the library and the book work without a widget front-end
+
+        image = w.Image(value=self.png(), format="png")
+        controls = []
+        for name, grid in self.sliders.items():
+            slider = w.SelectionSlider(
+                options=[(_format(v), v) for v in grid],
+                value=self.values[name],
+                description=name,
+                continuous_update=True,
+                style={"description_width": "initial"},
+                layout=w.Layout(width="420px"),
+            )
+
+            def on_change(change, name=name):
+                self.update(**{name: change["new"]})
+                image.value = self.png()
+
+            slider.observe(on_change, names="value")
+            controls.append(slider)
+        return w.VBox([*controls, image])
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/plain": f"<{type(self).__name__}: {', '.join(self.sliders)}>"}
+        bundle["text/html"] = self.static()
+        try:
+            widget = self.live()
+        except ImportError:  # no ipywidgets: the static face is all there is
+            return bundle
+        live = widget._repr_mimebundle_(include=include, exclude=exclude) or {}
+        live.pop("text/plain", None)
+        return bundle | live
+
+
+class Explorer(_Faces):
     """The figure behind :func:`explore`: a path over the surface and the loss, per setting.
 
     Build it with :func:`explore`, which takes the same arguments.
@@ -235,29 +390,8 @@ class Explorer:
         both = sorted(set(fixed) & set(self.sliders))
         if both:
             raise ValueError(f"fixed names {both}, which are sliders too: give each name once")
-        start = {} if start is None else start
-        if not isinstance(start, Mapping):
-            raise TypeError(f"start must be a dict slider name -> value; got {start!r}")
-        unknown = set(start) - set(self.sliders)
-        if unknown:
-            raise ValueError(f"start names {sorted(unknown, key=str)} that are not sliders")
-        for name, value in start.items():
-            if value not in self.sliders[name]:
-                raise ValueError(
-                    f"start[{name!r}] = {value!r} is not one of the slider's values "
-                    f"{self.sliders[name]}"
-                )
-        self.values = {n: start.get(n, g[len(g) // 2]) for n, g in self.sliders.items()}
-        if static is None:
-            static = [next(iter(self.sliders))]
-        elif isinstance(static, str):
-            static = [static]
-        elif isinstance(static, Mapping) or not hasattr(static, "__iter__"):
-            raise TypeError(f"static must be a slider name or a list of them; got {static!r}")
-        static = list(static) or [next(iter(self.sliders))]
-        for name in static:
-            if not isinstance(name, str) or name not in self.sliders:
-                raise ValueError(f"static={name!r} is not one of the sliders {list(self.sliders)}")
+        self.values = _start_values(self.sliders, start)
+        static = _static_names(static, self.sliders)
         self.static_names = static
         self.objective, self.make_optimizer = objective, optimizer
         self._value = _value_function(objective)
@@ -350,44 +484,6 @@ class Explorer:
             self.figure.draw_artist(artist)
         return time.perf_counter() - tick
 
-    def png(self) -> bytes:
-        """The figure as drawn by the last :meth:`update`, as PNG bytes."""
-        from PIL import Image
-
-        buffer = io.BytesIO()
-        pixels = Image.frombuffer(
-            "RGBA", self.canvas.get_width_height(), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1
-        )
-        # A small palette keeps the frames of the book's sweeps light (the page budget is 3 MB).
-        pixels.convert("RGB").quantize(64).save(buffer, format="png", optimize=False)
-        return buffer.getvalue()
-
-    # -- the live face ------------------------------------------------------------------------
-
-    def live(self):
-        """The ipywidgets face: one slider per hyperparameter above the figure."""
-        import ipywidgets as w  # lazily: the library and the book work without a widget front-end
-
-        image = w.Image(value=self.png(), format="png")
-        controls = []
-        for name, grid in self.sliders.items():
-            slider = w.SelectionSlider(
-                options=[(_format(v), v) for v in grid],
-                value=self.values[name],
-                description=name,
-                continuous_update=True,
-                style={"description_width": "initial"},
-                layout=w.Layout(width="420px"),
-            )
-
-            def on_change(change, name=name):
-                self.update(**{name: change["new"]})
-                image.value = self.png()
-
-            slider.observe(on_change, names="value")
-            controls.append(slider)
-        return w.VBox([*controls, image])
-
     # -- the static face ----------------------------------------------------------------------
 
     def sweep(self, name: str) -> str:
@@ -405,17 +501,6 @@ class Explorer:
     def static(self) -> str:
         """The HTML book's face: one sweep per name in ``static``."""
         return "\n".join(self.sweep(name) for name in self.static_names)
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {"text/plain": f"<{type(self).__name__}: {', '.join(self.sliders)}>"}
-        bundle["text/html"] = self.static()
-        try:
-            widget = self.live()
-        except ImportError:  # no ipywidgets: the static face is all there is
-            return bundle
-        live = widget._repr_mimebundle_(include=include, exclude=exclude) or {}
-        live.pop("text/plain", None)
-        return bundle | live
 
 
 def explore(
@@ -486,6 +571,184 @@ def explore(
         title=title,
         window=window,
     )
+
+
+class Sweep(_Faces):
+    """The figure behind :func:`sweep`: any figure, redrawn for each setting of its sliders.
+
+    Build it with :func:`sweep`, which takes the same arguments and documents them.
+
+    Attributes
+    ----------
+    sliders : dict
+        Each slider's values, as checked.
+    values : dict
+        The current setting (the live sliders move it).
+    static_names : list of str
+        The one or two sliders the static face sweeps.
+    figure : matplotlib.figure.Figure
+        The one figure both faces draw; :meth:`update` changes it in place.
+    """
+
+    def __init__(
+        self,
+        draw: Callable,
+        sliders: Mapping[str, Sequence],
+        *,
+        start: Mapping | None = None,
+        static: Sequence[str] | str | None = None,
+        figsize=(9, 3.4),
+        dpi: int = 100,
+    ):
+        # The front door: everything is checked here, so that update() need not.
+        _checks.callable_("draw", draw, "draw(fig) returning redraw(**values)")
+        if not isinstance(sliders, Mapping):
+            raise TypeError(f"sliders must be a dict name -> values; got {sliders!r}")
+        if not sliders:
+            raise ValueError("sliders must name at least one slider and its values; got {}")
+        for name in sliders:
+            if not (isinstance(name, str) and name.isidentifier()):
+                raise TypeError(
+                    f"sliders must have names that can be keywords of redraw as keys; got {name!r}"
+                )
+        self.sliders = {name: _grid(f"sliders[{name!r}]", g) for name, g in sliders.items()}
+        self.values = _start_values(self.sliders, start)
+        self.static_names = _static_names(static, self.sliders, most=2)
+        if isinstance(figsize, (str, bytes, Mapping)) or not hasattr(figsize, "__len__"):
+            raise TypeError(f"figsize must be (width, height) in inches; got {figsize!r}")
+        if len(figsize) != 2:
+            raise ValueError(f"figsize must be (width, height) in inches; got {figsize!r}")
+        width, height = (
+            _checks.real(f"figsize[{i}]", v, low=0.0, low_open=True) for i, v in enumerate(figsize)
+        )
+        dpi = _checks.positive_int("dpi", dpi)
+
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure  # not pyplot: the figure is never shown twice
+
+        self.figure = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
+        self.canvas = FigureCanvasAgg(self.figure)
+        self.redraw = _checks.callable_(
+            "draw(fig)'s return value", draw(self.figure), "redraw(**values)"
+        )
+        try:  # a broken redraw fails here, not in a slider's callback
+            self.redraw(**self.values)
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"redraw(**{self.values!r}) at the start values failed: {err}") from err
+        self.canvas.draw()  # lays the figure out once, at the start values, then freezes it
+        self.figure.set_layout_engine("none")  # so that the panels stay put from frame to frame
+        # Artists marked animated are all that redraw changes: blit them over the rest, drawn
+        # once (as Explorer does). Without any, every update draws the whole figure.
+        self._moving = [a for a in self.figure.findobj() if a.get_animated()]
+        self._background = self.canvas.copy_from_bbox(self.figure.bbox) if self._moving else None
+        self._draw()
+
+    def _draw(self):
+        if self._background is None:
+            self.canvas.draw()
+            return
+        self.canvas.restore_region(self._background)
+        for artist in self._moving:
+            self.figure.draw_artist(artist)
+
+    def update(self, **values) -> float:
+        """Set slider values, call ``redraw`` with the whole setting and draw the figure;
+        returns the seconds it took.
+
+        Unchecked: the constructor checked the grids, and a slider only moves to one of its
+        values.
+        """
+        tick = time.perf_counter()
+        self.values.update(values)
+        self.redraw(**self.values)
+        self._draw()
+        return time.perf_counter() - tick
+
+    def static(self) -> str:
+        """The HTML book's face: a precomputed sweep over the one or two ``static`` sliders
+        (one frame per value, or per pair of values), the other sliders at their values."""
+        names, saved = self.static_names, dict(self.values)
+        grids = [self.sliders[n] for n in names]
+        try:
+            pngs = []
+            for setting in itertools.product(*grids):
+                self.update(**dict(zip(names, setting, strict=True)))
+                pngs.append(self.png())
+        finally:
+            self.update(**saved)
+        index = [g.index(saved[n]) for n, g in zip(names, grids, strict=True)]
+        if len(names) == 1:
+            return sweep_html(names[0], grids[0], pngs, index[0])
+        return sweep_html(names, grids, pngs, index)
+
+
+def sweep(
+    draw: Callable,
+    sliders: Mapping[str, Sequence],
+    *,
+    start: Mapping | None = None,
+    static: Sequence[str] | str | None = None,
+    figsize=(9, 3.4),
+    dpi: int = 100,
+) -> Sweep:
+    """Sliders over any figure: ``draw`` builds it once, its ``redraw`` updates it per setting.
+
+    :func:`explore` is this for an optimizer on a 2-D objective; ``sweep`` is for every other
+    figure a chapter wants to move (a loss curve per batch size, a race at one learning rate,
+    a schedule's shape).
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(fig)`` is called once with an empty :class:`matplotlib.figure.Figure` (not
+        pyplot, constrained layout). It adds the axes and the artists and returns
+        ``redraw(**values)``, which updates those artists for one setting, each slider's
+        name a keyword (``line.set_data(...)``, ``text.set_text(...)``: redrawing in place
+        keeps the live face fast). Keep the axes' limits fixed so that frames compare at a
+        glance: the layout is computed once, at the start values, then frozen. Mark the
+        artists ``redraw`` changes with ``set_animated(True)`` and only they are redrawn, over
+        the rest of the figure drawn once (blitting); otherwise each setting draws the whole
+        figure.
+    sliders : dict of name -> sequence
+        The values each slider steps through: at least two distinct finite numbers. The names
+        are free (each one a keyword of ``redraw``).
+    start : dict, optional
+        Starting values, each one of its slider's values (default: the middle of each grid).
+    static : str or list of one or two str, optional
+        The sliders the book's static face sweeps (default: the first). With two names it
+        holds one frame per pair of values, two range inputs choosing the pair.
+    figsize : (float, float), default (9, 3.4)
+        The figure's width and height in inches.
+    dpi : int, default 100
+        The resolution of the figure, and so of every frame of the static face.
+
+    Returns
+    -------
+    Sweep
+        Shown live in Jupyter and as a precomputed sweep in the HTML book (see the module
+        docstring). Everything is checked here, ``draw`` and ``redraw`` included (called once,
+        at the start values), so a broken callback fails in this call, not in a slider's.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> def draw(fig):
+    ...     ax = fig.subplots()
+    ...     t = np.linspace(0, 1, 50)
+    ...     (line,) = ax.plot(t, t)
+    ...     ax.set_ylim(0, 1)
+    ...     def redraw(power):
+    ...         line.set_ydata(t**power)
+    ...     return redraw
+    >>> s = sweep(draw, {"power": [1, 2, 3]}, figsize=(4, 3))
+    >>> s.values
+    {'power': 2}
+    >>> s.update(power=3) >= 0, s.values
+    (True, {'power': 3})
+    >>> len(frames_of(s.static()))
+    3
+    """
+    return Sweep(draw, sliders, start=start, static=static, figsize=figsize, dpi=dpi)
 
 
 def frames_of(html_text: str) -> list[bytes]:

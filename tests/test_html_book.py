@@ -179,24 +179,32 @@ def test_chapter_shows_figures(visits, page_path):
 
 @pytest.mark.parametrize("page_path", PAGES)
 def test_static_sliders_respond(visits, page_path):
+    """Every range input of every static sweep (one, or two for a grid of frames) changes the
+    frame when moved, and its own label shows a value."""
     page = visits(page_path).page
     sweeps = page.locator(".optlib-sweep")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for i in range(sweeps.count()):
         sweep = sweeps.nth(i)
-        image, slider = sweep.locator("img"), sweep.locator("input[type=range]")
+        image = sweep.locator("img")
+        sliders, labels = sweep.locator("input[type=range]"), sweep.locator("output")
+        assert sliders.count() in (1, 2), f"{page_path}: sweep {i} has {sliders.count()} inputs"
+        assert labels.count() == sliders.count(), f"{page_path}: sweep {i}: a label per input"
         sweep.scroll_into_view_if_needed()
-        before = image.get_attribute("src")
         name = f"{Path(page_path).name}-sweep{i}"
         sweep.screenshot(path=str(SCREENSHOTS / f"{name}-before.png"))
-        slider.focus()
-        at_start = slider.input_value() == slider.get_attribute("min")
-        page.keyboard.press("End" if at_start else "Home")  # a real key press fires "input"
-        after = image.get_attribute("src")
+        for j in range(sliders.count()):
+            slider, label = sliders.nth(j), labels.nth(j)
+            before, shown = image.get_attribute("src"), label.inner_text()
+            slider.focus()
+            at_start = slider.input_value() == slider.get_attribute("min")
+            page.keyboard.press("End" if at_start else "Home")  # a real key press fires "input"
+            after = image.get_attribute("src")
+            assert after != before, f"{page_path}: sweep {i}, slider {j} did not change its frame"
+            text = label.inner_text()
+            assert "=" in text, f"{page_path}: sweep {i}, slider {j} shows no value ({text!r})"
+            assert text != shown, f"{page_path}: sweep {i}, slider {j}: its label did not change"
         sweep.screenshot(path=str(SCREENSHOTS / f"{name}-after.png"))
-        assert after != before, f"{page_path}: slider {i} did not change its frame"
-        label = sweep.locator("output").inner_text()
-        assert "=" in label, f"{page_path}: slider {i} shows no value ({label!r})"
 
 
 @pytest.mark.parametrize("page_path", PAGES)

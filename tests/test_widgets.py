@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from optlib import SGD, Momentum, Quadratic, Rosenbrock
-from optlib.widgets import LOSS_FLOOR, explore, frames_of, sweep_html
+from optlib.widgets import LOSS_FLOOR, Sweep, explore, frames_of, sweep, sweep_html
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 LEARNING_RATES = [0.02, 0.05, 0.1, 0.25]  # 2 / L = 0.2 for eigenvalues (1, 10): 0.25 diverges
@@ -225,3 +225,191 @@ def test_caller_arrays_are_copied():
     ex = explore(Quadratic([1.0, 10.0]), SGD, x0, 10, sliders={"learning_rate": grid})
     x0[0], grid[0] = 99.0, 99.0
     assert ex.x0.tolist() == [1.2, 1.0] and ex.sliders["learning_rate"] == [0.05, 0.1]
+
+
+# -- sweep: any figure, one or two static sliders -------------------------------------------
+
+POWERS, SHIFTS = [1, 2, 3], [0.0, 0.25, 0.5, 0.75]
+
+
+def draw_power(fig, calls=None, animated=False):
+    """A figure of y = x**power + shift; ``calls`` records each redraw's values."""
+    ax = fig.subplots()
+    x = np.linspace(0, 1, 40)
+    (line,) = ax.plot(x, x, lw=3, animated=animated)
+    ax.set(xlim=(0, 1), ylim=(0, 2))
+
+    def redraw(power, shift):
+        if calls is not None:
+            calls.append((power, shift))
+        line.set_ydata(x**power + shift)
+
+    return redraw
+
+
+@pytest.fixture
+def power_sweep():
+    return sweep(draw_power, {"power": POWERS, "shift": SHIFTS}, figsize=(3, 2), dpi=40)
+
+
+def test_sweep_starts_in_the_middle_and_draws_once():
+    calls = []
+    s = sweep(lambda fig: draw_power(fig, calls), {"power": POWERS, "shift": SHIFTS})
+    assert isinstance(s, Sweep) and s.values == {"power": 2, "shift": 0.5}
+    assert calls == [(2, 0.5)]  # checked once at the start values, in the constructor
+    assert s.static_names == ["power"]
+
+
+def test_sweep_update_redraws_the_figure_in_place(power_sweep):
+    figure, line = power_sweep.figure, power_sweep.figure.axes[0].lines[0]
+    before = power_sweep.png()
+    assert power_sweep.update(shift=0.0) >= 0
+    assert power_sweep.figure is figure and power_sweep.values == {"power": 2, "shift": 0.0}
+    np.testing.assert_allclose(line.get_ydata(), np.linspace(0, 1, 40) ** 2)
+    assert power_sweep.png() != before
+
+
+def test_sweep_one_static_slider(power_sweep):
+    page = power_sweep.static()
+    frames = frames_of(page)
+    assert len(frames) == len(POWERS) and all(f.startswith(b"\x89PNG") for f in frames)
+    assert page.count('type="range"') == 1 and page.count("<output>") == 1
+    assert 'data-parameter="power"' in page and 'aria-label="power"' in page
+    assert 'value="1"' in page  # the middle of three
+    assert all(f'"power = {p}"' in page for p in POWERS) and "make lab" in page
+    assert "http://" not in page and "https://" not in page
+    assert power_sweep.values == {"power": 2, "shift": 0.5}  # the live state is left alone
+
+
+def test_sweep_two_static_sliders_hold_one_frame_per_pair():
+    s = sweep(
+        draw_power,
+        {"power": POWERS, "shift": SHIFTS},
+        start={"power": 3, "shift": 0.25},
+        static=["shift", "power"],
+        figsize=(3, 2),
+        dpi=40,
+    )
+    page = s.static()
+    frames = frames_of(page)
+    assert len(frames) == len(POWERS) * len(SHIFTS)  # every pair its own frame
+    assert page.count('type="range"') == 2 and page.count("<output>") == 2
+    assert 'aria-label="shift"' in page and 'aria-label="power"' in page
+    assert 'data-parameter="shift,power"' in page
+    assert 'max="3" step="1" value="1"' in page and 'max="2" step="1" value="2"' in page
+    assert "<output>shift = 0.25</output>" in page and "<output>power = 3</output>" in page
+    # The frame shown first is the start pair's, and the frames are stored shift-major.
+    s.update()
+    shown = frames_of(page.split("<script>")[0])[0]
+    assert shown == s.png()
+    stored = frames_of(page.split("<script>")[1])
+    assert stored.index(shown) == SHIFTS.index(0.25) * len(POWERS) + POWERS.index(3)
+    assert s.values == {"power": 3, "shift": 0.25}
+
+
+def test_sweep_blits_animated_artists():
+    calls = []
+    s = sweep(
+        lambda fig: draw_power(fig, calls, animated=True),
+        {"power": POWERS, "shift": SHIFTS},
+        figsize=(3, 2),
+        dpi=40,
+    )
+    assert s._background is not None
+    before = s.png()
+    s.update(power=1)
+    assert calls[-1] == (1, 0.5) and s.png() != before
+    s.update(power=2)
+    assert s.png() == before  # the background is restored, not drawn over
+
+
+def test_sweep_live_slider_calls_redraw_and_changes_the_image():
+    pytest.importorskip("ipywidgets")
+    calls = []
+    s = sweep(lambda fig: draw_power(fig, calls), {"power": POWERS, "shift": SHIFTS}, dpi=40)
+    box = s.live()
+    *sliders, image = box.children
+    assert [w.description for w in sliders] == ["power", "shift"]
+    before = bytes(image.value)
+    sliders[1].value = 0.0
+    assert calls[-1] == (2, 0.0) and s.values["shift"] == 0.0
+    assert bytes(image.value) != before and bytes(image.value).startswith(b"\x89PNG")
+
+
+def test_sweep_bundle_has_both_faces(power_sweep, monkeypatch):
+    pytest.importorskip("ipywidgets")
+    bundle = power_sweep._repr_mimebundle_()
+    assert {"text/plain", "text/html", WIDGET_VIEW} <= set(bundle)
+    assert bundle["text/plain"] == "<Sweep: power, shift>"
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)
+    assert WIDGET_VIEW not in power_sweep._repr_mimebundle_()
+
+
+def test_sweep_html_two_sliders():
+    pngs = [bytes([137, 80, 78, 71, i]) for i in range(6)]
+    page = sweep_html(["a", "b"], [[1, 2], [0.1, 0.2, 0.3]], pngs, index=(1, 2))
+    assert page.count('type="range"') == 2 and '"a = 2"' in page and '"b = 0.3"' in page
+    assert page.split('<img src="')[1].startswith("data:image/png;base64,iVBORwU")  # pngs[5]
+    with pytest.raises(ValueError, match="pngs must hold one frame per setting, 6; got 5"):
+        sweep_html(["a", "b"], [[1, 2], [0.1, 0.2, 0.3]], pngs[:5], index=(0, 0))
+    with pytest.raises(ValueError, match="one or two names"):
+        sweep_html(["a", "b", "c"], [[1, 2]] * 3, pngs[:8], index=(0, 0, 0))
+
+
+def _broken_redraw(fig):
+    fig.subplots()
+
+    def redraw(power):  # no shift: the start values fail here
+        pass
+
+    return redraw
+
+
+@pytest.mark.parametrize(
+    ("draw", "kwargs", "error", "match"),
+    [
+        ("not callable", {}, TypeError, "draw must be a callable"),
+        (lambda fig: None, {}, TypeError, r"draw\(fig\)'s return value must be a callable"),
+        (_broken_redraw, {}, TypeError, r"redraw\(\*\*\{'power': 2, 'shift': 0.5\}\)"),
+        (draw_power, {"sliders": [1, 2]}, TypeError, "sliders must be a dict"),
+        (draw_power, {"sliders": {}}, ValueError, "sliders must name at least one"),
+        (draw_power, {"sliders": {"my power": [1, 2]}}, TypeError, "'my power'"),
+        (draw_power, {"sliders": {"power": [1]}}, ValueError, r"sliders\['power'\]"),
+        (draw_power, {"sliders": {"power": [1, 1]}}, ValueError, "repeated values"),
+        (draw_power, {"sliders": {"power": [1, np.nan]}}, ValueError, r"\['power'\]\[1\]"),
+        (draw_power, {"start": {"power": 5}}, ValueError, r"start\['power'\] = 5 is not one"),
+        (draw_power, {"start": {"speed": 1}}, ValueError, r"start names \['speed'\]"),
+        (draw_power, {"static": "speed"}, ValueError, "static='speed' is not one of the"),
+        (draw_power, {"static": ["power", "power"]}, ValueError, "static names a slider twice"),
+        (draw_power, {"static": 3}, TypeError, "static must be a slider name"),
+        (draw_power, {"figsize": (3, -2)}, ValueError, r"figsize\[1\] must be a finite"),
+        (draw_power, {"figsize": 3}, TypeError, "figsize must be"),
+        (draw_power, {"figsize": (1, 2, 3)}, ValueError, "figsize must be"),
+        (draw_power, {"dpi": 0}, ValueError, "dpi must be a positive integer"),
+    ],
+)
+def test_sweep_bad_input(draw, kwargs, error, match):
+    kwargs = {"sliders": {"power": POWERS, "shift": SHIFTS}, **kwargs}
+    with pytest.raises(error, match=match):
+        sweep(draw, **kwargs)
+
+
+def test_sweep_refuses_three_static_sliders():
+    def draw(fig):
+        fig.subplots()
+        return lambda a, b, c: None
+
+    with pytest.raises(ValueError, match="static names at most 2 sliders"):
+        sweep(draw, {"a": [1, 2], "b": [1, 2], "c": [1, 2]}, static=["a", "b", "c"])
+
+
+def test_sweep_slider_move_does_not_check_again(power_sweep, monkeypatch):
+    import optlib.widgets
+
+    class Tripwire:
+        def __getattr__(self, name):
+            raise AssertionError(f"update() called _checks.{name}")
+
+    monkeypatch.setattr(optlib.widgets, "_checks", Tripwire())
+    power_sweep.update(power=3)
+    power_sweep.static()
