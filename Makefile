@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 # passed `make test`, so a new release upstream cannot break a fresh install (`make lock`).
 UV_VERSION := 0.13.9
 UV     := $(BIN)/uv
-UV_PIP := $(UV) pip install --quiet --python $(BIN)/python --compile-bytecode
+UV_PIP := $(UV) pip install --quiet --python $(BIN)/python
 LINTED := optlib tests chapters benchmarks _ext
 # The browser checks of the built book; every other file under tests/ is a unit test.
 BROWSER := tests/test_html_book.py
@@ -45,8 +45,10 @@ help:
 install: $(STAMP)
 
 # Re-install whenever the dependency list or the pins change; optlib itself is editable.
-# --compile-bytecode: uv leaves .pyc files to the first import, and where PYTHONDONTWRITEBYTECODE
-# is set (as on CI) every process would compile NumPy, Sphinx and the rest again.
+# No --compile-bytecode: compiling all 7,933 modules of the venv was 35 s of the install's 48 s
+# of CPU here (13 minutes on CI's slower machine), and a run imports a fraction of them. Python
+# compiles a module at its first import and keeps the .pyc, unless PYTHONDONTWRITEBYTECODE is
+# set: then every process compiles NumPy, Sphinx and the rest again (.ci/run unsets it).
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	test -x $(UV) || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
@@ -63,7 +65,9 @@ lock:
 
 # Every notebook is executed afresh into the build's cache, one per core, then the build reads
 # its outputs from there (see _config.yml's execute section). JOBS=1 executes one at a time.
-JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+# nproc counts OMP_NUM_THREADS as the number of cores: CI sets it to 1 (one BLAS thread per
+# process), and the notebooks then ran one at a time, past CI's time limit. Hence the env -u.
+JOBS ?= $(shell env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc 2>/dev/null || echo 1)
 
 book: $(STAMP)
 	$(BIN)/python _ext/execute_notebooks.py --jobs $(JOBS)
@@ -93,7 +97,7 @@ test-min: $(MIN_VENV)/.installed-stamp
 $(MIN_VENV)/.installed-stamp: pyproject.toml
 	test -x $(MIN_VENV)/bin/python || $(PYTHON) -m venv $(MIN_VENV)
 	test -x $(UV) || $(MAKE) install
-	$(UV) pip install --quiet --python $(MIN_VENV)/bin/python --compile-bytecode $(MIN_PINS) \
+	$(UV) pip install --quiet --python $(MIN_VENV)/bin/python $(MIN_PINS) \
 		"ipywidgets>=8.0,<9" "tqdm>=4.60,<5" \
 		"pytest>=8,<10" "pytest-xdist>=3.5,<4" "hypothesis>=6.0" "pyyaml>=6"
 	$(UV) pip install --quiet --python $(MIN_VENV)/bin/python --no-deps -e .

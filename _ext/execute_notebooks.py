@@ -15,8 +15,9 @@ notebook itself otherwise. ``make book`` runs this script first:
   they wait, and with more threads than cores one 512 x 256 matrix product took seconds
   instead of milliseconds (Muon's step in chapter 10: 25 ms alone, 3 to 20 s
   oversubscribed);
-- it caches each notebook that ran through, and reports each one that failed, with its
-  traceback, and exits 1: `make book` stops there, before the build.
+- it caches each notebook that ran through, with its time and its slowest cells (so that a
+  slow build says where its time went), and reports each one that failed, with its traceback,
+  and exits 1: `make book` stops there, before the build.
 
 Usage: python _ext/execute_notebooks.py [--jobs N]
 """
@@ -27,7 +28,9 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from datetime import datetime
 from pathlib import Path
 
 import nbformat
@@ -35,6 +38,7 @@ import yaml
 from jupyter_cache import get_cache
 from jupyter_cache.base import CacheBundleIn
 from jupyter_cache.executors.utils import single_nb_execution
+from nbformat import NotebookNode
 
 ROOT = Path(__file__).resolve().parent.parent
 # Where Jupyter Book 1.x keeps its execution cache (jupyter_book/config.py).
@@ -50,13 +54,39 @@ def toc_notebooks() -> list[Path]:
     return [ROOT / f"{e}.ipynb" for e in entries if (ROOT / f"{e}.ipynb").exists()]
 
 
-def execute(path: Path, timeout: int) -> tuple[Path, nbformat.NotebookNode, float, str | None]:
-    """Run in a worker: execute one notebook in its own directory."""
+def execute(path: Path, timeout: int) -> tuple[Path, NotebookNode, float, str | None]:
+    """Run in a worker: execute one notebook in its own directory, timing each cell."""
     notebook = nbformat.read(path, as_version=4)
     result = single_nb_execution(
-        notebook, cwd=str(path.parent), timeout=timeout, allow_errors=False, meta_override=True
+        notebook,
+        cwd=str(path.parent),
+        timeout=timeout,
+        allow_errors=False,
+        meta_override=True,
+        record_timing=True,
     )
     return path, notebook, result.time, result.exc_string if result.err else None
+
+
+def pop_cell_seconds(notebook: NotebookNode) -> Iterable[tuple[int, float]]:
+    """(code cell number from 1, seconds) of each timed cell; removes the timings (nbclient's
+    ``execution`` metadata) so that the cached outputs do not carry them."""
+    number = 0
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        number += 1
+        timing = cell.metadata.pop("execution", {})
+        began, ended = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+        if began and ended:
+            seconds = datetime.fromisoformat(ended) - datetime.fromisoformat(began)
+            yield number, seconds.total_seconds()
+
+
+def slowest(cell_seconds: Iterable[tuple[int, float]], count: int = 3) -> str:
+    """The slowest cells, as "code cell 12: 40 s, code cell 30: 22 s, ..."."""
+    ranked = sorted(cell_seconds, key=lambda item: -item[1])[:count]
+    return ", ".join(f"code cell {number}: {seconds:.0f} s" for number, seconds in ranked)
 
 
 def main() -> int:
@@ -83,13 +113,14 @@ def main() -> int:
         for future in as_completed(futures):
             path, notebook, seconds, traceback = future.result()
             name = path.relative_to(ROOT)
+            cells = slowest(pop_cell_seconds(notebook))
             if traceback is not None:
                 failed.append(name)
                 print(f"FAILED {name} after {seconds:.0f} s:\n{traceback}", flush=True)
                 continue
             bundle = CacheBundleIn(notebook, str(path), data={"execution_seconds": seconds})
             cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
-            print(f"executed {name} in {seconds:.0f} s", flush=True)
+            print(f"executed {name} in {seconds:.0f} s (slowest: {cells})", flush=True)
     print(
         f"{len(notebooks) - len(failed)} of {len(notebooks)} notebooks executed and cached "
         f"in {time.perf_counter() - start:.0f} s",

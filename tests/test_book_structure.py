@@ -1,9 +1,13 @@
 """The table of contents and the chapters folder agree, so no chapter is built but unlisted."""
 
+import importlib.util
 import json
+import os
 import re
+import subprocess
 from pathlib import Path
 
+import nbformat
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,3 +80,46 @@ def test_chapter_9_runs_its_cluster_search():
     assert "LocalCluster(" in code and 'parallel_config(backend="dask")' in code
     for skip in ("skipped", "find_spec", "except ImportError", "except ModuleNotFoundError"):
         assert skip not in code, f"chapter 9 has a way around Dask: {skip!r}"
+
+
+def test_make_book_executes_one_notebook_per_core_under_ci_thread_caps():
+    """CI caps BLAS at one thread per process with OMP_NUM_THREADS=1, which `nproc` reads as
+    the number of cores: `make book` then executed the notebooks one at a time, and CI ran out
+    of time. The notebooks still run one per core under those caps."""
+    cores = len(os.sched_getaffinity(0))
+    env = dict(os.environ, OMP_NUM_THREADS="1", OMP_THREAD_LIMIT="1", MAKEFLAGS="")
+    env.pop("JOBS", None)
+    dry_run = subprocess.run(
+        ["make", "--dry-run", "--always-make", "book"],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    jobs = re.search(r"execute_notebooks\.py --jobs (\d+)", dry_run.stdout)
+    assert jobs is not None, dry_run.stdout
+    assert int(jobs.group(1)) == cores, dry_run.stdout
+
+
+def test_the_notebook_runner_reports_its_slowest_cells():
+    """_ext/execute_notebooks.py names each notebook's slowest cells from nbclient's timings,
+    and takes those timings out of what it caches."""
+    spec = importlib.util.spec_from_file_location("runner", ROOT / "_ext" / "execute_notebooks.py")
+    runner = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(runner)
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell("a"),
+        nbformat.v4.new_markdown_cell("text"),
+        nbformat.v4.new_code_cell("b"),
+        nbformat.v4.new_code_cell("c"),
+    ]
+    code_cells = (notebook.cells[0], notebook.cells[2], notebook.cells[3])
+    times = (("00:00:00.000", "00:00:02.500"), ("00:00:03.000", "00:00:43.000"), ("00:00:43", ""))
+    for cell, (began, ended) in zip(code_cells, times, strict=True):
+        cell.metadata["execution"] = {
+            "iopub.execute_input": f"2026-11-30T{began}Z",
+            "shell.execute_reply": f"2026-11-30T{ended}Z" if ended else None,
+        }
+    seconds = list(runner.pop_cell_seconds(notebook))
+    assert seconds == [(1, 2.5), (2, 40.0)]
+    assert all("execution" not in cell.metadata for cell in notebook.cells)
+    assert runner.slowest(seconds) == "code cell 2: 40 s, code cell 1: 2 s"
+    assert runner.slowest(seconds, count=1) == "code cell 2: 40 s"
