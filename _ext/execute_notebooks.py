@@ -40,6 +40,9 @@ from jupyter_cache.base import CacheBundleIn
 from jupyter_cache.executors.utils import single_nb_execution
 from nbformat import NotebookNode
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from book_toc import toc_entries  # noqa: E402  (this folder is not a package)
+
 ROOT = Path(__file__).resolve().parent.parent
 # Where Jupyter Book 1.x keeps its execution cache (jupyter_book/config.py).
 CACHE = ROOT / "_build" / ".jupyter_cache"
@@ -49,8 +52,7 @@ BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 def toc_notebooks() -> list[Path]:
     """The notebooks of _toc.yml, in its order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    entries = [toc["root"], *(chapter["file"] for chapter in toc.get("chapters", []))]
+    entries = toc_entries(ROOT)
     return [ROOT / f"{e}.ipynb" for e in entries if (ROOT / f"{e}.ipynb").exists()]
 
 

@@ -9,17 +9,13 @@ from pathlib import Path
 
 import nbformat
 import yaml
+from book_toc import toc_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def toc_files():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    entries = [toc["root"]]
-    for chapter in toc.get("chapters", []):
-        entries.append(chapter["file"])
-        entries.extend(section["file"] for section in chapter.get("sections", []))
-    return entries
+def toc_files() -> list[str]:
+    return toc_entries(ROOT)
 
 
 def test_every_toc_entry_exists():
@@ -123,3 +119,40 @@ def test_the_notebook_runner_reports_its_slowest_cells():
     assert all("execution" not in cell.metadata for cell in notebook.cells)
     assert runner.slowest(seconds) == "code cell 2: 40 s, code cell 1: 2 s"
     assert runner.slowest(seconds, count=1) == "code cell 2: 40 s"
+
+
+# A mention of a chapter of this book by number ("chapter 3", "chapters 4 to 6"), outside
+# links, {ref} roles and code. The other books cited ("Nocedal and Wright, chapter 3 (line
+# search methods ...)") are named as such.
+CHAPTER_MENTION = re.compile(r"\b[Cc]hapters?\s+\d+")
+NOT_PROSE = re.compile(r"\{ref\}`[^`]*`|\[[^\]]*\]\([^)]*\)|`[^`]*`")
+OTHER_BOOKS = ("chapter 3 (line search methods",)
+
+
+def markdown_texts():
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for index, cell in enumerate(cells):
+            if cell["cell_type"] == "markdown":
+                yield f"{path.name}, cell {index}", "".join(cell["source"])
+    for path in sorted((ROOT / "chapters").glob("*.md")):
+        yield path.name, path.read_text(encoding="utf-8")
+
+
+def test_every_chapter_mentioned_by_number_is_a_link():
+    unlinked = []
+    for where, text in markdown_texts():
+        prose = NOT_PROSE.sub("", text)
+        for book in OTHER_BOOKS:
+            prose = prose.replace(book, "")
+        unlinked += [f"{where}: {m.group(0)!r}" for m in CHAPTER_MENTION.finditer(prose)]
+    assert not unlinked, "link these to their chapters:\n" + "\n".join(unlinked)
+
+
+def test_chapter_links_point_at_their_chapters():
+    """[chapter 3](03_momentum.ipynb): the number in the text is the number of the file."""
+    link = re.compile(r"\[[Cc]hapter (\d+)\]\((\d\d)_[a-z_]+\.ipynb\)")
+    for where, text in markdown_texts():
+        for m in link.finditer(text):
+            assert int(m.group(1)) == int(m.group(2)), f"{where}: {m.group(0)}"
+            assert (ROOT / "chapters" / m.group(0).split("](")[1][:-1]).exists(), m.group(0)

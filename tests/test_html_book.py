@@ -23,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-import yaml
+from book_toc import toc_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
@@ -37,12 +37,7 @@ OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
 
 
 def toc_pages() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    entries = [toc["root"]]
-    for chapter in toc.get("chapters", []):
-        entries.append(chapter["file"])
-        entries.extend(section["file"] for section in chapter.get("sections", []))
-    return entries
+    return toc_entries(ROOT)
 
 
 def _missing_browser(reason: str):
