@@ -358,7 +358,8 @@ class NAdam(Optimizer):
         return 1.0 if name == "mu_product" else np.zeros_like(params)
 
     def mu(self, t: int) -> float:
-        r"""The momentum schedule :math:`\mu_t = \beta_1 (1 - \tfrac12 \cdot 0.96^{t\psi})`."""
+        r"""The momentum schedule at step ``t``,
+        :math:`\mu_t = \beta_1 (1 - \tfrac12 \cdot 0.96^{t\psi})`."""
         return self.beta1 * (1.0 - 0.5 * 0.96 ** (t * self.momentum_decay))
 
     def _update(self, p, g, state, lr, work):
@@ -485,8 +486,8 @@ class RAdam(Optimizer):
         return ("m", "v")
 
     def rectification(self, t: int) -> float | None:
-        r""":math:`r_t`, or None at the steps where :math:`\varrho_t \le 5` (no adaptive
-        step)."""
+        r"""The rectification :math:`r_t` of step ``t`` (from 1), or None at the steps where
+        :math:`\varrho_t \le 5` (no adaptive step)."""
         b2 = self.beta2
         rho_inf = 2.0 / (1.0 - b2) - 1.0
         rho_t = rho_inf - 2.0 * t * b2**t / (1.0 - b2**t)

@@ -118,8 +118,8 @@ class Blocks(Optimizer):
 
     @classmethod
     def by_ndim(cls, shapes, *, matrix: Optimizer, vector: Optimizer) -> Blocks:
-        """``matrix`` for the blocks of two or more dimensions (weights), ``vector`` for the
-        others (biases)."""
+        """Blocks of ``shapes`` (a model's ``shapes``): the optimizer ``matrix`` for the blocks
+        of two or more dimensions (weights), ``vector`` for the others (biases)."""
         shapes = tuple(_shape(f"shapes[{i}]", s) for i, s in enumerate(shapes))
         return cls(shapes, tuple(matrix if len(s) >= 2 else vector for s in shapes))
 
@@ -145,7 +145,8 @@ class Blocks(Optimizer):
             )
 
     def init(self, params):
-        """The state before the first step: each block's optimizer's own ``init``."""
+        """The state before the first step: each block's optimizer's own ``init`` on its part
+        of ``params``."""
         params = _checks.finite_array("params", params, ints=False)
         self._check_vector("params", params)
         states = tuple(
@@ -155,8 +156,8 @@ class Blocks(Optimizer):
         return BlocksState(0, states)
 
     def step(self, params, grads, state):
-        """One update of every block; returns new ``(params, state)`` and leaves the inputs
-        unchanged."""
+        """One update of every block, each by its part of ``grads``; returns new ``(params,
+        state)`` and leaves the inputs unchanged."""
         params, grads = self._check_step(params, grads, state)
         p = params.copy()
         copied = BlocksState(

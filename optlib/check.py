@@ -44,8 +44,11 @@ class Comparison:
         True when every step agreed.
     step : int or None
         The first step (from 1) where the rules differ.
-    expected, got : ndarray or None
-        The library's parameters and the reader's after that step.
+    expected : ndarray or None
+        The library's parameters after that step (None when every step agreed).
+    got : ndarray or None
+        The reader's parameters after that step, as the rule returned them (None when every
+        step agreed, or when the rule returned no array).
     message : str
         What happened, and where to look.
     """
@@ -229,8 +232,11 @@ def compare_rule(
         Starting parameters, finite (default: a seeded random vector of ``size``).
     seed : int, default 0
         Seeds the starting point and the gradients (>= 0).
-    rtol, atol : float
-        Tolerances of :func:`numpy.allclose` at each step, finite and >= 0.
+    rtol : float, default 1e-7
+        The relative tolerance of :func:`numpy.allclose` at each step, finite and >= 0.
+    atol : float, default 1e-10
+        The absolute tolerance of :func:`numpy.allclose` at each step, finite and >= 0: what
+        counts as equal for a coordinate near zero.
 
     Returns
     -------

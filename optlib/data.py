@@ -117,8 +117,19 @@ def batch_indices(
     ----------
     n_samples : int
         The number of examples, >= 1.
-    batch_size, shuffle, drop_last, rng, block_size, window
-        As for :func:`minibatches`.
+    batch_size : int
+        Examples per batch (positive); the last batch holds the rest unless ``drop_last``.
+    shuffle : bool, default True
+        Draw the batches from a random permutation; False gives contiguous slices in order.
+    drop_last : bool, default False
+        Drop the last, smaller batch.
+    rng : numpy.random.Generator or int, optional
+        Source of the permutation; None (default) draws fresh entropy.
+    block_size : int, optional
+        Shuffle blocks of ``block_size`` contiguous rows instead of single rows (for data on
+        disk, see :func:`minibatches`); None (default) draws a uniform permutation.
+    window : int, default 8
+        With ``block_size``: the number of blocks whose rows are mixed together.
     sort : bool, default True
         Sort the indices inside each shuffled batch: the same rows, read in file order (the
         batch's gradient does not depend on the order; the disk's reads do).

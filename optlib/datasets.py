@@ -111,16 +111,18 @@ def make_regression(
         The number of features :math:`d`, >= 1.
     noise : float, default 0.1
         :math:`\sigma \ge 0`, the standard deviation of the noise added to :math:`y`.
-    seed, rng : int, Generator or None
+    seed : int, Generator or None, default None
         The random numbers: an int seed >= 0, a NumPy Generator, or None for fresh entropy.
-        Give at most one of the two.
+    rng : int, Generator or None, default None
+        Another name for ``seed`` (the name :func:`optlib.train.fit` uses); give at most one
+        of the two.
     return_coef : bool, default False
         Also return the true parameters.
 
     Returns
     -------
-    X, y : ndarray
-        Shapes ``(n_samples, n_features)`` and ``(n_samples,)``, float64.
+    X : ndarray, shape (n_samples, n_features), float64
+    y : ndarray, shape (n_samples,), float64
     coef : ndarray, optional
         ``[w*, b*]`` (the parameter vector of :class:`optlib.models.LinearRegression`) when
         ``return_coef=True``.
@@ -173,9 +175,11 @@ def make_classification(
         The number of classes, >= 2.
     class_sep : float, default 2.0
         The distance of each centre from the origin, >= 0.
-    seed, rng : int, Generator or None
+    seed : int, Generator or None, default None
         The random numbers: an int seed >= 0, a NumPy Generator, or None for fresh entropy.
-        Give at most one of the two.
+    rng : int, Generator or None, default None
+        Another name for ``seed`` (the name :func:`optlib.train.fit` uses); give at most one
+        of the two.
 
     Returns
     -------

@@ -43,7 +43,8 @@ optimizer    hyperparameters used                            optlib class
 ===========  ==============================================  ====================================
 
 ``eps=None`` and ``weight_decay=None`` mean "the optimizer's own default" (eps is 1e-10 for
-AdaGrad, 1e-6 for Adadelta and 1e-8 for the others; weight decay is 0, except 1e-2 for AdamW).
+AdaGrad, 1e-6 for Adadelta and 1e-8 for the others; weight decay is 0, except 1e-2 for AdamW
+and 0.1 for Muon).
 The other options of the optimizers (RMSProp's ``alpha`` and ``centered``, AMSGrad, dampening,
 Adadelta's ``rho``, ...) keep their defaults here; use :func:`optlib.train.fit` with an
 optimizer object to change them.
@@ -269,22 +270,30 @@ class SoftmaxRegression(_OptlibClassifier):
     learning_rate : float, default 0.1
         :math:`\eta > 0`.
     momentum : float, default 0.9
-        In [0, 1); "momentum", "nesterov" and "muon" only.
+        :math:`\beta \in [0, 1)`, the momentum coefficient; "momentum", "nesterov" (which
+        needs it > 0) and "muon" (whose own default is 0.95) only.
     beta1 : float, default 0.9
-        The decay rate of the first moment, in [0, 1); the Adam family and "lion" only.
+        :math:`\beta_1 \in [0, 1)`, the decay rate of the first moment (for "lion", the
+        weight of the momentum in the sign); the Adam family, "lion" and the biases under
+        "muon" only.
     beta2 : float, default 0.999
-        The decay rate of the second moment, in [0, 1); the Adam family and "lion" only.
+        :math:`\beta_2 \in [0, 1)`, the decay rate of the second moment (for "lion", of the
+        momentum, and Lion's own default is 0.99); the Adam family, "lion" and the biases
+        under "muon" only.
     eps : float, optional
-        Added to the denominator of the adaptive methods; None: the optimizer's default.
+        :math:`\epsilon > 0`, added to the denominator of the adaptive methods; None
+        (default): the optimizer's own default.
     weight_decay : float, optional
-        L2 penalty (decoupled for "adamw"); None: the optimizer's default (0, or 1e-2 for
-        AdamW).
+        :math:`\lambda \ge 0`, the L2 penalty (decoupled for "adamw", "lion", "adafactor" and
+        "muon"); None (default): the optimizer's own default (0; 1e-2 for AdamW and for the
+        biases under "muon", 0.1 for Muon's weight matrices).
     batch_size : int, default 32
         Examples per step (the last batch of an epoch may be smaller).
     epochs : int, default 30
         Passes over the training data.
-    random_state : None, int, numpy.random.Generator or RandomState
-        Seeds the initial parameters and the shuffling: the same int gives the same model.
+    random_state : None, int, numpy.random.Generator or RandomState, default None
+        Seeds the initial parameters and the shuffling: the same int gives the same model;
+        None draws fresh entropy at each ``fit``.
     progress : bool, default False
         Show :func:`optlib.train.fit`'s progress bar.
 
@@ -380,30 +389,76 @@ class MLPClassifier(_OptlibClassifier):
     hidden_layer_sizes : tuple of int, default (32,)
         Widths of the hidden layers (an int means one layer; ``()`` gives a linear model).
     activation : {"relu", "tanh"}, default "relu"
+        The nonlinearity of the hidden layers: :math:`\max(z, 0)` or :math:`\tanh z`.
     optimizer : str, default "adam"
         The optlib optimizer, one of the names of :class:`SoftmaxRegression`; see the table in
         :mod:`optlib.estimators` for the hyperparameters each one uses (the others are
         ignored).
     learning_rate : float, default 0.01
         :math:`\eta > 0`.
-    momentum, beta1, beta2, eps, weight_decay, batch_size, random_state, progress
-        As in :class:`SoftmaxRegression`.
+    momentum : float, default 0.9
+        :math:`\beta \in [0, 1)`, the momentum coefficient; "momentum", "nesterov" (which
+        needs it > 0) and "muon" (whose own default is 0.95) only.
+    beta1 : float, default 0.9
+        :math:`\beta_1 \in [0, 1)`, the decay rate of the first moment (for "lion", the
+        weight of the momentum in the sign); the Adam family, "lion" and the biases under
+        "muon" only.
+    beta2 : float, default 0.999
+        :math:`\beta_2 \in [0, 1)`, the decay rate of the second moment (for "lion", of the
+        momentum, and Lion's own default is 0.99); the Adam family, "lion" and the biases
+        under "muon" only.
+    eps : float, optional
+        :math:`\epsilon > 0`, added to the denominator of the adaptive methods; None
+        (default): the optimizer's own default.
+    weight_decay : float, optional
+        :math:`\lambda \ge 0`, the L2 penalty (decoupled for "adamw", "lion", "adafactor" and
+        "muon"); None (default): the optimizer's own default (0; 1e-2 for AdamW and for the
+        biases under "muon", 0.1 for Muon's weight matrices).
+    batch_size : int, default 32
+        Examples per step (the last batch of an epoch may be smaller).
     epochs : int, default 30
         Passes over the training data.
+    random_state : None, int, numpy.random.Generator or RandomState, default None
+        Seeds the initial parameters and the shuffling: the same int gives the same model;
+        None draws fresh entropy at each ``fit``.
+    progress : bool, default False
+        Show :func:`optlib.train.fit`'s progress bar.
     init : {"glorot", "he", "lecun"}, default "glorot"
-        The initial weights (see :class:`optlib.models.MLP`). "glorot", uniform on
-        :math:`\pm\sqrt{6 / (\text{fan-in} + \text{fan-out})}`, is scikit-learn's: against
-        its ``MLPClassifier`` (``benchmarks/bench_training.py``), He's normal weights left
-        optlib's Adam behind in short runs, and started from this initialization it matched.
+        How the initial weights are drawn (see :class:`optlib.models.MLP`); biases start at
+        zero. "glorot": uniform on :math:`\pm\sqrt{6 / (\text{fan-in} + \text{fan-out})}`,
+        variance :math:`2 / (\text{fan-in} + \text{fan-out})` (Glorot & Bengio 2010);
+        "he": :math:`\mathcal N(0, 2/\text{fan-in})` (He et al. 2015); "lecun":
+        :math:`\mathcal N(0, 1/\text{fan-in})` (LeCun et al. 1998). "glorot" is
+        scikit-learn's: against its ``MLPClassifier`` (``benchmarks/bench_training.py``),
+        He's normal weights left optlib's Adam behind in short runs, and started from this
+        initialization it matched.
 
     Attributes
     ----------
     classes_ : ndarray, shape (n_classes,)
         The sorted class labels; column ``j`` of :meth:`predict_proba` is ``classes_[j]``.
-    coefs_, intercepts_ : list of ndarray
-        The weight matrix and the bias vector of each layer (views into ``params_``).
-    params_, model_, optimizer_, loss_curve_, n_iter_, diverged_, history_, n_features_in_
-        As in :class:`SoftmaxRegression` (``model_`` is an :class:`optlib.models.MLP`).
+    coefs_ : list of ndarray
+        The weight matrix of each layer, shape ``(fan_in, fan_out)`` (views into
+        ``params_``).
+    intercepts_ : list of ndarray
+        The bias vector of each layer (views into ``params_``).
+    params_ : ndarray
+        The learned flat parameter vector (the last finite one if training diverged).
+    model_ : optlib.models.MLP
+        The model, e.g. for ``model_.loss(params_, X, np.searchsorted(classes_, y))``.
+    optimizer_ : optlib optimizer
+        The optimizer that was used, with all its hyperparameters (for "adafactor" and "muon",
+        the :class:`~optlib.blocks.Blocks` that pair each block of the model with its own).
+    loss_curve_ : list of float
+        The mean training loss of each completed epoch.
+    n_iter_ : int
+        Epochs completed (``epochs`` unless training diverged).
+    diverged_ : bool
+        True if training stopped because the loss or the parameters became NaN or inf.
+    history_ : optlib.train.History
+        Everything :func:`optlib.train.fit` recorded (loss per step, time per epoch, ...).
+    n_features_in_ : int
+        Number of features seen in ``fit``.
 
     Examples
     --------

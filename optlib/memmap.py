@@ -242,7 +242,10 @@ def to_memmap(path, X, y, *, chunk_rows: int = 65536) -> tuple[np.memmap, np.mem
 
     Returns
     -------
-    (X, y) : two read-only memory maps of ``path/X.npy`` and ``path/y.npy``.
+    X : numpy.memmap, shape (n_samples, ...)
+        A read-only memory map of ``path/X.npy``.
+    y : numpy.memmap, shape (n_samples,) or (n_samples, n_outputs)
+        A read-only memory map of ``path/y.npy``.
 
     Examples
     --------
@@ -293,12 +296,14 @@ def make_regression_memmap(
     ----------
     path : str or os.PathLike
         The directory of the data set (created if missing).
-    n_samples, n_features : int
-        The shape of ``X``, each >= 1.
+    n_samples : int
+        The number of rows of ``X`` and ``y``, >= 1.
+    n_features : int
+        The number of columns of ``X``, :math:`d \ge 1`.
     noise : float, default 0.1
-        :math:`\sigma \ge 0`.
-    seed : int, Generator or None
-        The random numbers (None: fresh entropy).
+        :math:`\sigma \ge 0`, the standard deviation of the noise added to :math:`y`.
+    seed : int, Generator or None, default None
+        The random numbers: an int seed >= 0, a NumPy Generator, or None for fresh entropy.
     dtype : NumPy floating-point dtype, default np.float32
         The dtype of ``X`` and ``y`` on disk.
     chunk_rows : int, default 65536
@@ -306,7 +311,10 @@ def make_regression_memmap(
 
     Returns
     -------
-    (X, y) : two read-only memory maps of ``path/X.npy`` and ``path/y.npy``.
+    X : numpy.memmap, shape (n_samples, n_features)
+        A read-only memory map of ``path/X.npy``.
+    y : numpy.memmap, shape (n_samples,)
+        A read-only memory map of ``path/y.npy``.
 
     Examples
     --------

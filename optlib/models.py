@@ -16,9 +16,9 @@ the gradient over the whole data set when the batch is drawn at random (chapter 
 .. math::
 
     \frac{\partial L}{\partial \theta_i} \approx
-    \frac{L(\theta + \varepsilon e_i) - L(\theta - \varepsilon e_i)}{2 \varepsilon},
+    \frac{L(\theta + h e_i) - L(\theta - h e_i)}{2 h},
 
-whose error is :math:`O(\varepsilon^2)`; the tests run it on every model.
+whose error is :math:`O(h^2)` for a step :math:`h`; the tests run it on every model.
 
 The public methods check their arguments (through ``optlib._checks``); the training loops
 check the data once and then call the unchecked kernel ``_loss_and_grad`` on every batch.
@@ -84,7 +84,8 @@ class Model:
         return [params[start:stop].reshape(shape) for start, stop, shape in self._layout()[0]]
 
     def init_params(self, rng=None) -> np.ndarray:
-        """A starting parameter vector (zeros for the linear models)."""
+        """A starting parameter vector: zeros (``rng``, a Generator, a seed or None, is
+        checked and not used: a linear model's loss is convex, with no symmetry to break)."""
         _checks.as_rng(rng)
         return np.zeros(self.n_params)
 
@@ -137,15 +138,17 @@ class Model:
     # ---- shared API ---------------------------------------------------------------------
 
     def loss(self, params, X, y) -> float:
-        """The mean loss over the batch ``(X, y)``."""
+        """The mean loss over the batch ``(X, y)`` at the parameters ``params``."""
         return self.loss_and_grad(params, X, y)[0]
 
     def grad(self, params, X, y) -> np.ndarray:
-        """The gradient of :meth:`loss` with respect to ``params`` (a flat vector)."""
+        """The gradient of :meth:`loss` on the batch ``(X, y)`` with respect to ``params`` (a
+        flat vector)."""
         return self.loss_and_grad(params, X, y)[1]
 
     def loss_and_grad(self, params, X, y) -> tuple[float, np.ndarray]:
-        """The mean loss over the batch and its gradient, a flat vector like ``params``."""
+        """The mean loss over the batch ``(X, y)`` and its gradient, a flat vector like
+        ``params``."""
         params = self._check_params(params)
         X, y = self.check_data(X, y)
         return self._loss_and_grad(params, X, y)
@@ -154,11 +157,13 @@ class Model:
         raise NotImplementedError
 
     def predict(self, params, X) -> np.ndarray:
-        """Labels (classification) or values (regression)."""
+        """The labels (classification) or values (regression) of the rows of ``X`` under
+        ``params``."""
         return self._predict(self._check_params(params), self._check_X(X))
 
     def score(self, params, X, y) -> float:
-        """Accuracy for a classifier, minus the mean squared error for a regressor.
+        """The score of ``params`` on ``(X, y)``: accuracy for a classifier, minus the mean
+        squared error for a regressor.
 
         Higher is better for both, as in scikit-learn's convention for scorers.
         """
@@ -277,9 +282,15 @@ class MLP(Model):
         Number of classes (classification, required, at least 2) or of regression targets
         (default 1; with one target ``y`` is 1-D).
     activation : {"relu", "tanh"}, default "relu"
+        The nonlinearity :math:`\sigma` of the hidden layers: :math:`\max(z, 0)` or
+        :math:`\tanh z`.
     task : {"classification", "regression"}, default "classification"
+        The output loss: the mean cross-entropy of the softmax over ``n_outputs`` classes
+        (``y`` holds labels ``0 .. n_outputs - 1``), or half the mean squared error (``y``
+        holds real targets).
     l2 : float, default 0.0
-        Penalty on all weight matrices (not biases).
+        Penalty :math:`\lambda \ge 0`, adding :math:`\tfrac\lambda2 \|W_l\|_F^2` for every
+        weight matrix (not the biases).
     init : {"auto", "he", "lecun", "glorot"}, default "auto"
         How :meth:`init_params` draws the weights; biases start at zero. "he":
         :math:`\mathcal N(0, 2/\text{fan-in})` (He et al. 2015); "lecun":
@@ -349,6 +360,8 @@ class MLP(Model):
         return self.n_outputs
 
     def init_params(self, rng=None) -> np.ndarray:
+        """A starting parameter vector: weights drawn from ``rng`` (a Generator, a seed or None
+        for fresh entropy) as ``init`` says, biases zero."""
         rng = _checks.as_rng(rng)
         init = self.init
         if init == "auto":
@@ -379,7 +392,8 @@ class MLP(Model):
         return (h, hs) if keep else h
 
     def predict_proba(self, params, X) -> np.ndarray:
-        """Class probabilities (classification only), shape ``(n_samples, n_outputs)``."""
+        """The class probabilities of the rows of ``X`` under ``params`` (classification
+        only), shape ``(n_samples, n_outputs)``."""
         if self.task != "classification":
             raise AttributeError("predict_proba is defined for task='classification' only")
         params, X = self._check_params(params), self._check_X(X)
@@ -477,6 +491,8 @@ class LinearClassifier(MLP):
         )
 
     def init_params(self, rng=None) -> np.ndarray:
+        """A starting parameter vector: zeros (``rng``, a Generator, a seed or None, is
+        checked and not used: the loss is convex, with no symmetry to break)."""
         _checks.as_rng(rng)
         return np.zeros(self.n_params)
 
@@ -484,9 +500,9 @@ class LinearClassifier(MLP):
 def gradient_check(model, params, X, y, eps: float = 1e-6) -> float:
     r"""The largest error of ``model``'s analytic gradient against central differences.
 
-    Each coordinate is perturbed by :math:`\pm\varepsilon` and the slope
-    :math:`(L(\theta + \varepsilon e_i) - L(\theta - \varepsilon e_i)) / 2\varepsilon` compared
-    with the analytic :math:`g_i`. The result is
+    Each coordinate is perturbed by :math:`\pm h` and the slope
+    :math:`\hat g_i = (L(\theta + h e_i) - L(\theta - h e_i)) / 2h` compared with the
+    analytic :math:`g_i`. The result is
 
     .. math::
 
@@ -503,10 +519,12 @@ def gradient_check(model, params, X, y, eps: float = 1e-6) -> float:
         Anything with ``loss(params, X, y)`` and ``loss_and_grad(params, X, y)``.
     params : array_like, 1-D
         Where to check (not modified).
-    X, y : array_like
-        The batch. Use float64 data: float32 round-off swamps the differences.
+    X : array_like, shape (n_samples, n_features)
+        The inputs of the batch. Use float64 data: float32 round-off swamps the differences.
+    y : array_like, shape (n_samples,) or (n_samples, n_outputs)
+        The targets of the batch.
     eps : float, default 1e-6
-        The step of the central differences.
+        :math:`h > 0`, the step of the central differences.
 
     Returns
     -------

@@ -152,7 +152,8 @@ class Quadratic:
 
     @classmethod
     def from_condition_number(cls, kappa: float, dim: int = 2, **kwargs) -> Quadratic:
-        r"""Eigenvalues spread evenly on a log scale from 1 to ``kappa`` (``dim`` of them).
+        r"""A quadratic of ``dim`` eigenvalues spread evenly on a log scale from 1 to
+        ``kappa``; ``kwargs`` (``minimizer``, ``angle``, ``rng``) go to the constructor.
 
         >>> Quadratic.from_condition_number(100.0, dim=3).eigenvalues.tolist()
         [1.0, 10.0, 100.0]

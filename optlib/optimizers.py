@@ -179,7 +179,8 @@ class Optimizer:
         raise NotImplementedError
 
     def init(self, params):
-        """The state before the first step: ``t = 0`` and the buffers this rule needs."""
+        """The state for ``params`` before the first step: ``t = 0`` and the buffers this rule
+        needs."""
         params = _checks.finite_array("params", params, ints=False)
         needed = self._needed(params)
         fields = {
@@ -189,7 +190,9 @@ class Optimizer:
         return self.State(0, **fields)
 
     def step(self, params, grads, state):
-        """One update; returns new ``(params, state)`` and leaves the inputs unchanged."""
+        """One update of ``params`` by the gradient ``grads`` (same shape and dtype) from
+        ``state`` (made by :meth:`init`); returns new ``(params, state)`` and leaves the inputs
+        unchanged."""
         params, grads = self._check_step(params, grads, state)
         shape = params.shape
 
@@ -614,12 +617,15 @@ class RMSProp(Optimizer):
     alpha : float, default 0.99
         :math:`\rho \in [0, 1)`, the decay of the mean square (``alpha`` in torch).
     eps : float, default 1e-8
-        Added outside the square root, > 0.
+        :math:`\epsilon > 0`, added outside the square root.
     weight_decay : float, default 0
         :math:`\lambda \ge 0`, L2 penalty added to the gradient.
     momentum : float, default 0
-        :math:`\beta \in [0, 1)`.
+        :math:`\beta \in [0, 1)`, the decay of the buffer :math:`b_t` of scaled gradients.
     centered : bool, default False
+        Divide by the centered :math:`\sqrt{v_t - \bar g_t^2}`, an estimate of the
+        gradient's standard deviation, instead of the root mean square :math:`\sqrt{v_t}`
+        (Graves 2013); the state then keeps the mean gradient :math:`\bar g_t` too.
 
     Examples
     --------

@@ -147,9 +147,13 @@ def plot_path(path, ax=None, *, label=None, color=None, **kwargs):
         The iterates; NaN rows (a diverged run) leave gaps.
     ax : matplotlib Axes, optional
         Where to draw; None draws on a new figure.
-    label, color : optional
-        Passed to matplotlib, as are the other keyword arguments (they override the dots'
-        defaults).
+    label : str, optional
+        The line's label, for a legend.
+    color : matplotlib color, optional
+        The color of the line, its dots and its start marker; default the axes' next color.
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.plot`; they override the defaults
+        ``marker="o"``, ``markersize=2.5`` and ``linewidth=1.2``.
 
     Returns
     -------
@@ -203,7 +207,9 @@ def plot_loss(path, ax=None, *, objective=None, label=None, **kwargs):
     objective : object, optional
         Gives :math:`f^*` (its ``min_value``), as in :func:`loss_gap`.
     label : str, optional
-        Passed to matplotlib, as are the other keyword arguments.
+        The line's label, for a legend.
+    **kwargs
+        Passed to :meth:`matplotlib.axes.Axes.plot` (``color``, ``linestyle``, ...).
 
     Returns
     -------

@@ -387,8 +387,10 @@ def lr_range_test(
     optimizer : object
         An :mod:`optlib.optimizers` optimizer (a dataclass with ``learning_rate``, which the
         test replaces at each step; its other hyperparameters are kept).
-    X, y : array_like
-        Training data.
+    X : array_like, shape (n_samples, ...)
+        The training inputs, as for :func:`optlib.train.fit`.
+    y : array_like, shape (n_samples,) or (n_samples, n_outputs)
+        The training targets, one row per example of ``X``.
     start : float, default 1e-7
         The first learning rate, :math:`\eta_{\text{start}} > 0`.
     end : float, default 10

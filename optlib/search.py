@@ -67,8 +67,10 @@ class LogUniform:
 
     Parameters
     ----------
-    low, high : float
-        The ends of the range, with ``0 < low < high``.
+    low : float
+        :math:`a`, the lower end of the range, > 0.
+    high : float
+        :math:`b`, the upper end of the range, > ``low``.
 
     Examples
     --------
@@ -231,7 +233,7 @@ def kfold_splits(y, n_splits: int = 5, *, stratified: bool = True, random_state=
         The number of folds, >= 2 and at most the number of examples.
     stratified : bool, default True
         Deal the examples out class by class.
-    random_state : int, Generator or None
+    random_state : int, Generator or None, default None
         Seeds the shuffle (None: fresh entropy, a different split each call).
 
     Returns
@@ -408,6 +410,11 @@ def _evaluate(estimator, params, X, y, splits, scoring) -> Trial:
 class SearchResult:
     """The table of a search: one :class:`Trial` per candidate, in the order tried.
 
+    Attributes
+    ----------
+    trials : list of Trial
+        The candidates and their scores, in the order tried.
+
     Examples
     --------
     >>> r = SearchResult([Trial({"lr": 0.1}, np.array([0.8, 0.9]), np.array([0.1, 0.1])),
@@ -484,16 +491,18 @@ def grid_search(estimator, param_grid, X, y, *, cv=5, scoring=None, random_state
         Copied (``sklearn.base.clone``) for every fit; never fitted itself.
     param_grid : dict or list of dicts
         ``name -> list of values`` (see :func:`parameter_grid`).
-    X, y : array_like
-        The data; every fold indexes them as arrays.
+    X : array_like, shape (n_samples, n_features)
+        The inputs; every fold indexes them as an array.
+    y : array_like, shape (n_samples,)
+        The targets (the labels of a classifier, which stratify the folds).
     cv : int or iterable of (train, test), default 5
         The number of folds (stratified for a classifier, shuffled with ``random_state``, see
         :func:`kfold_splits`), or the folds themselves (e.g. a scikit-learn splitter).
     scoring : callable, optional
         ``scoring(fitted_estimator, X_test, y_test) -> float`` (higher is better); default
         ``estimator.score`` (accuracy for a classifier).
-    random_state : None, int or numpy.random.Generator
-        Seeds the folds.
+    random_state : None, int or numpy.random.Generator, default None
+        Seeds the folds (None: fresh entropy, different folds each call).
 
     Returns
     -------
@@ -528,15 +537,25 @@ def random_search(
 
     Parameters
     ----------
-    estimator, X, y, cv, scoring
-        As in :func:`grid_search`.
+    estimator : scikit-learn style estimator
+        Copied (``sklearn.base.clone``) for every fit; never fitted itself.
     param_distributions : dict or list of dicts
         ``name -> distribution or list``, e.g. ``{"learning_rate": LogUniform(1e-4, 1),
         "momentum": [0.5, 0.9, 0.99]}``.
+    X : array_like, shape (n_samples, n_features)
+        The inputs; every fold indexes them as an array.
+    y : array_like, shape (n_samples,)
+        The targets (the labels of a classifier, which stratify the folds).
     n_iter : int, default 10
         Number of candidates.
-    random_state : None, int or numpy.random.Generator
-        Seeds the folds, then the candidates.
+    cv : int or iterable of (train, test), default 5
+        The number of folds (stratified for a classifier, shuffled with ``random_state``, see
+        :func:`kfold_splits`), or the folds themselves (e.g. a scikit-learn splitter).
+    scoring : callable, optional
+        ``scoring(fitted_estimator, X_test, y_test) -> float`` (higher is better); default
+        ``estimator.score`` (accuracy for a classifier).
+    random_state : None, int or numpy.random.Generator, default None
+        Seeds the folds, then the candidates (None: fresh entropy, different ones each call).
 
     Returns
     -------

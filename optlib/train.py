@@ -441,25 +441,46 @@ def fit(
         An :mod:`optlib.models` model (``n_params``, ``init_params``, ``loss_and_grad`` ...).
     optimizer : object
         An :mod:`optlib.optimizers` optimizer (a frozen dataclass with ``learning_rate``).
-    X, y : array_like
-        Training data: arrays, memory maps or array-likes (see :func:`~optlib.data.minibatches`).
-    batch_size, epochs : int
-        Examples per step and passes over the data (positive integers).
+    X : array_like, shape (n_samples, ...)
+        The training inputs: an array, a memory map or an array-like with ``shape`` and row
+        slicing (see :func:`~optlib.data.minibatches`).
+    y : array_like, shape (n_samples,) or (n_samples, n_outputs)
+        The training targets, one row per example of ``X``.
+    batch_size : int
+        :math:`B`, the examples per step, a positive integer (the last batch of an epoch may
+        be smaller, see ``drop_last``).
+    epochs : int
+        Passes over the training data, a positive integer.
     rng : numpy.random.Generator or int, optional
-        Drives the initial parameters (when ``params`` is None) and the shuffling.
+        Drives the initial parameters (when ``params`` is None) and the shuffling; None
+        (default) draws fresh entropy, so each call differs.
     params : array_like, optional
         Starting parameters (copied); default ``model.init_params(rng)``.
-    X_val, y_val : array_like, optional
-        Validation data, scored after each epoch into ``History.val_metric``.
+    X_val : array_like, optional
+        Validation inputs, scored after each epoch into ``History.val_metric``; give
+        ``y_val`` with it.
+    y_val : array_like, optional
+        Validation targets for ``X_val``.
     schedule : callable, optional
-        ``schedule(step) -> learning rate`` with ``step`` counted from 0. It is called once
-        for every step before training starts, so it must not depend on the training.
-    callbacks : iterable of callables
+        ``schedule(step) -> learning rate`` with ``step`` counted from 0, e.g. one of
+        :mod:`optlib.schedules`; default the optimizer's own ``learning_rate`` at every
+        step. It is called once for every step before training starts, so it must not
+        depend on the training.
+    callbacks : iterable of callables, default ()
         ``cb(epoch, history)`` after each epoch (``epoch`` from 0); returning True stops.
     progress : bool, default True
         Show a text progress bar (tqdm) over the steps.
-    shuffle, drop_last, block_size, window
-        Passed to :func:`optlib.data.minibatches` (``block_size`` for data on disk).
+    shuffle : bool, default True
+        Visit the examples in a fresh random order each epoch; False takes them in order.
+    drop_last : bool, default False
+        Drop each epoch's last, smaller batch, so that every step sees ``batch_size``
+        examples.
+    block_size : int, optional
+        For data on disk: shuffle blocks of ``block_size`` contiguous rows instead of single
+        rows, so that reads are sequential (see :func:`~optlib.data.minibatches`); None
+        (default) shuffles single rows.
+    window : int, default 8
+        With ``block_size``: the number of blocks whose rows are mixed together.
 
     Returns
     -------

@@ -1,8 +1,10 @@
-"""Sliders over a figure: live in Jupyter, still responsive in the book.
+"""Sliders over a figure: live in Jupyter, and still responsive in a static HTML page.
 
-Two calls, each making one figure with two faces. :func:`explore` moves an optimizer's
-hyperparameters on a 2-D objective (a path over the loss surface, beside the loss curve)::
+Two functions, each returning one figure with sliders. :func:`explore` moves an optimizer's
+hyperparameters on a 2-D objective and shows the path over the loss surface beside the loss
+curve::
 
+    import numpy as np
     from optlib import Momentum, Quadratic
     from optlib.widgets import explore
 
@@ -29,33 +31,28 @@ which updates its artists for one setting of the sliders::
 
     sweep(draw, {"batch_size": [8, 32, 128]})
 
-For authors: make either call the last expression of a cell, nothing else. The object it
-returns carries both representations in one output (``_repr_mimebundle_``):
+Make the call the last expression of a notebook cell and Jupyter displays the object it
+returns (an :class:`Explorer` or a :class:`Sweep`) in one of two ways:
 
-* ``application/vnd.jupyter.widget-view+json``: ipywidgets sliders (ipywidgets is imported
-  lazily). Moving one recomputes (re-runs the optimizer, or calls ``redraw``) and redraws the
-  existing figure in place (the artists are updated and only the figure's pixels are sent).
-  Jupyter picks this representation when a widget manager is there to show it.
-* ``text/html``: a precomputed sweep with the other sliders at their starting values. For
-  :func:`explore`, one sweep per slider named in ``static=`` (default the first): one PNG per
-  value. For :func:`sweep`, one sweep over one or two sliders: one PNG per value, or per pair
-  of values with two range inputs. The frames are swapped by HTML range inputs and a few lines
-  of script in the page, so it works without kernel or network (matplotlib's ``to_jshtml``
-  would do the same but fetches its button icons from a CDN). The book's ``_config.yml`` gives
-  the widget view no priority in HTML (``nb_mime_priority_overrides``) and loads no widget
-  JavaScript (``nb_ipywidgets_js: {}``), so the book shows this face and never a dead widget.
+* **Live**, in Jupyter with a kernel and ``ipywidgets`` installed: one slider per name in
+  ``sliders``. Moving one re-runs the optimizer (or calls ``redraw``) and redraws the figure
+  in place. In a script, call ``update(**values)`` and read ``figure``.
+* **Static**, wherever there is no kernel (a notebook exported to HTML, as in the book):
+  the frames are computed in advance, one PNG per value of a slider, and an HTML range input
+  switches between them. :func:`explore` sweeps each slider named in ``static`` (default the
+  first), the others at their starting values; :func:`sweep` sweeps one slider, or two with
+  one frame per pair of values. This face needs no kernel, no network and no library.
 
-No cell tags are needed. Keep a static sweep to about 16 frames (a two-slider sweep to about
-25 small ones): each frame is a PNG embedded in the page, and a page must stay under 3 MB (the
-browser test checks it); ``len(widget.static())`` is what a sweep adds to its page.
+Every frame of the static face is a PNG stored in the notebook's output, so keep a static
+sweep to about 16 frames (a two-slider sweep to about 25 small ones): ``len(obj.static())`` is
+the size in characters it adds to the page.
 
-Every argument is checked once, by :func:`explore` (:class:`Explorer`'s constructor): a 2-D
-objective, a finite ``x0`` with two coordinates, slider names that are arguments of the
-optimizer, at least two distinct finite numbers per slider, each accepted by the optimizer. A
-slider's recompute (:meth:`Explorer.update`, :meth:`Explorer.run`) then runs on those values
-without checking them again. :func:`sweep` (:class:`Sweep`'s constructor) likewise checks the
-sliders, the start and static names, and calls ``draw`` and ``redraw`` once, at the start
-values, so that a broken callback fails there and not in a slider's callback.
+Every argument is checked once, in :func:`explore` and :func:`sweep`, which raise
+``TypeError`` or ``ValueError`` naming the argument: a 2-D objective, a finite ``x0`` with two
+coordinates, slider names that are arguments of the optimizer, at least two distinct finite
+numbers per slider, each accepted by the optimizer. :func:`sweep` calls ``draw`` and
+``redraw`` once, at the starting values, so that a broken callback fails in the call and not
+later, when a slider moves. Moving a slider then recomputes without checking again.
 """
 
 from __future__ import annotations
@@ -322,6 +319,14 @@ class _Faces:
             controls.append(slider)
         return w.VBox([*controls, image])
 
+    # Notes for the book's authors. The object carries both faces in one output: the
+    # ipywidgets view (application/vnd.jupyter.widget-view+json), which Jupyter picks when a
+    # widget manager is there to show it, and the static face (text/html). The book's
+    # _config.yml gives the widget view no priority in HTML (nb_mime_priority_overrides) and
+    # loads no widget JavaScript (nb_ipywidgets_js: {}), so the HTML book shows the static face
+    # and never a dead widget; no cell tags are needed. (matplotlib's to_jshtml would make a
+    # similar static face, but fetches its button icons from a CDN.) Every frame is embedded in
+    # the page, and a page of the book must stay under 3 MB: the browser test checks it.
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = {"text/plain": f"<{type(self).__name__}: {', '.join(self.sliders)}>"}
         bundle["text/html"] = self.static()
@@ -337,14 +342,33 @@ class _Faces:
 class Explorer(_Faces):
     """The figure behind :func:`explore`: a path over the surface and the loss, per setting.
 
-    Build it with :func:`explore`, which takes the same arguments.
+    Build it with :func:`explore`, which takes the same arguments (all but ``dpi``) and
+    checks them in this constructor.
 
     Parameters
     ----------
-    objective, optimizer, x0, steps, sliders, start, static, fixed, title, window
-        As for :func:`explore`.
+    objective : object
+        A 2-D objective of :mod:`optlib.objectives` (``value``, ``grad``, ``window``).
+    optimizer : callable
+        Builds an optimizer from keyword hyperparameters, e.g. ``Momentum``.
+    x0 : array_like
+        The starting point, two finite coordinates.
+    steps : int
+        Steps per run (:func:`explore`'s default is 100).
+    sliders : dict of name -> sequence
+        The values each slider steps through, for hyperparameters of ``optimizer``.
+    start : dict, optional
+        Starting values (default: the middle of each grid).
+    static : str or list of str, optional
+        The sliders the static face sweeps (default: the first).
+    fixed : dict, optional
+        Further hyperparameters passed to ``optimizer`` unchanged.
+    title : str, optional
+        Title of the path panel (default: the objective's name).
     dpi : int, default 72
         The resolution of the figure, and so of every frame of the static face.
+    window : ((xmin, xmax), (ymin, ymax)), optional
+        The part of the plane the path panel shows (default: the objective's ``window``).
 
     Attributes
     ----------
@@ -456,7 +480,8 @@ class Explorer(_Faces):
         self._background = self.canvas.copy_from_bbox(fig.bbox)
 
     def run(self, **values):
-        """The optimizer's :class:`~optlib.train.Path` for ``values`` (the others as they are).
+        """The optimizer's :class:`~optlib.train.Path` for the hyperparameters in ``values``
+        (the others as they are), without changing the figure.
 
         Unchecked: the arguments were checked by the constructor, and a slider only moves to
         one of its checked values.
@@ -466,7 +491,8 @@ class Explorer(_Faces):
         return _minimize(self._value, self.objective.grad, optimizer, self.x0, self.steps)
 
     def update(self, **values) -> float:
-        """Set hyperparameters, re-run and redraw the figure in place; returns the seconds."""
+        """Set the hyperparameters in ``values`` (slider name -> one of its values), re-run
+        and redraw the figure in place; returns the seconds it took."""
         tick = time.perf_counter()
         self.values.update(values)
         path = self.run()
@@ -499,7 +525,7 @@ class Explorer(_Faces):
         return sweep_html(name, grid, pngs, grid.index(saved[name]))
 
     def static(self) -> str:
-        """The HTML book's face: one sweep per name in ``static``."""
+        """The static face, as HTML: one precomputed sweep per name in ``static``."""
         return "\n".join(self.sweep(name) for name in self.static_names)
 
 
@@ -576,7 +602,25 @@ def explore(
 class Sweep(_Faces):
     """The figure behind :func:`sweep`: any figure, redrawn for each setting of its sliders.
 
-    Build it with :func:`sweep`, which takes the same arguments and documents them.
+    Build it with :func:`sweep`, which takes the same arguments and checks them in this
+    constructor.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(fig)`` adds the axes and the artists to an empty figure and returns
+        ``redraw(**values)``, which updates them for one setting (see :func:`sweep`).
+    sliders : dict of name -> sequence
+        The values each slider steps through: at least two distinct finite numbers; each name
+        is a keyword of ``redraw``.
+    start : dict, optional
+        Starting values (default: the middle of each grid).
+    static : str or list of one or two str, optional
+        The sliders the static face sweeps (default: the first).
+    figsize : (float, float), default (9, 3.4)
+        The figure's width and height in inches.
+    dpi : int, default 100
+        The resolution of the figure, and so of every frame of the static face.
 
     Attributes
     ----------
@@ -652,8 +696,8 @@ class Sweep(_Faces):
             self.figure.draw_artist(artist)
 
     def update(self, **values) -> float:
-        """Set slider values, call ``redraw`` with the whole setting and draw the figure;
-        returns the seconds it took.
+        """Set the slider values in ``values`` (name -> one of its values), call ``redraw``
+        with the whole setting and draw the figure; returns the seconds it took.
 
         Unchecked: the constructor checked the grids, and a slider only moves to one of its
         values.
@@ -665,7 +709,7 @@ class Sweep(_Faces):
         return time.perf_counter() - tick
 
     def static(self) -> str:
-        """The HTML book's face: a precomputed sweep over the one or two ``static`` sliders
+        """The static face, as HTML: a precomputed sweep over the one or two ``static`` sliders
         (one frame per value, or per pair of values), the other sliders at their values."""
         names, saved = self.static_names, dict(self.values)
         grids = [self.sliders[n] for n in names]
