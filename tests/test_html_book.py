@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -200,6 +201,37 @@ def test_static_sliders_respond(visits, page_path):
             assert "=" in text, f"{page_path}: sweep {i}, slider {j} shows no value ({text!r})"
             assert text != shown, f"{page_path}: sweep {i}, slider {j}: its label did not change"
         sweep.screenshot(path=str(SCREENSHOTS / f"{name}-after.png"))
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_no_page_scrolls_sideways_on_a_phone(visits, page_path):
+    """At 390 px, as on a phone, nothing widens the page: long code, signatures, tables and
+    equations wrap or scroll inside their own boxes. The page already loaded is narrowed."""
+    page = visits(page_path).page
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        width = page.evaluate("document.documentElement.scrollWidth")
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+    assert width <= 390, f"{page_path}: the page is {width} px wide on a 390 px screen"
+
+
+# What a build must not leave in a page: the kernel's temporary paths (in warnings), the
+# formatter's pragmas, and output boxes with nothing in them (a progress bar's last newline).
+LEFTOVERS = {
+    "a temporary path": re.compile(r"/tmp/|ipykernel_\d+"),
+    "a formatter pragma": re.compile(r"# fmt: (skip|off|on)"),
+    "an empty output box": re.compile(
+        r'<div class="output stderr[^"]*"><div class="highlight"><pre><span></span>\s*</pre>'
+    ),
+}
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_pages_are_free_of_build_leftovers(page_path):
+    html = (HTML / f"{page_path}.html").read_text(encoding="utf-8")
+    found = [what for what, pattern in LEFTOVERS.items() if pattern.search(html)]
+    assert not found, f"{page_path}: {', '.join(found)}"
 
 
 @pytest.mark.parametrize("page_path", PAGES)
