@@ -3,7 +3,9 @@
 Every page of ``_toc.yml`` is opened from a local server and must load with no console error,
 no request outside the book, at least one figure on a chapter page, under 3 MB of its own
 (see ``PageVisit``), and static sliders that change their frame when moved (with the keyboard,
-as a reader would). At a phone's width the menu button opens the table of contents.
+as a reader would). At a phone's width the menu button opens the table of contents and no page
+scrolls sideways; axe-core finds no WCAG 2.1 A/AA violation in light or dark mode, and dark
+mode shows the figures as drawn. The pages carry no build leftovers.
 Screenshots land in ``_build/screenshots``.
 
 The book is the one in ``_build/html`` (``make book``, which CI runs first); it is built here
@@ -245,6 +247,63 @@ def test_download_links_work_offline(visits, page_path):
         assert response.ok, f"{page_path}: download link {href} answers {response.status}"
         if href.endswith(".ipynb"):
             assert response.json()["cells"], f"{href} is not a notebook"
+
+
+# axe-core, the accessibility engine, as bundled by the axe-playwright-python package (only its
+# script is used). WCAG 2.1 levels A and AA, and label-content-name-mismatch, which axe-core
+# ships turned off (experimental): a control's name must include the text it shows.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_RUN_JS = """async (tags) => {
+    const result = await axe.run(document, {
+        runOnly: {type: "tag", values: tags},
+        rules: {"label-content-name-mismatch": {enabled: true}},
+    });
+    return result.violations.map(v => `${v.id} (${v.nodes.length}): ${v.nodes[0].target}`);
+}"""
+
+
+@functools.cache
+def axe_script() -> str:
+    from importlib.resources import files
+
+    return (files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+@pytest.mark.parametrize("page_path", PAGES)
+def test_axe_finds_no_wcag_violation(visits, page_path, mode):
+    """No WCAG 2.1 A/AA violation on any page, in light and in dark mode (the theme's colour
+    mode is switched on the loaded page, as its button does)."""
+    page = visits(page_path).page
+    page.evaluate("(mode) => { document.documentElement.dataset.theme = mode; }", mode)
+    try:
+        if not page.evaluate("typeof axe !== 'undefined'"):
+            page.evaluate(axe_script())
+        violations = page.evaluate(AXE_RUN_JS, WCAG_TAGS)
+    finally:
+        page.evaluate("document.documentElement.dataset.theme = 'light'")
+    assert not violations, f"{page_path}, {mode} mode: " + "; ".join(violations)
+
+
+@pytest.mark.parametrize("page_path", [p for p in PAGES if Path(p).name[:2].isdigit()])
+def test_dark_mode_shows_figures_as_drawn(visits, page_path):
+    """In dark mode the figures (drawn on white) are not dimmed by the theme's filter, and a
+    static slider's caption keeps the page's colours instead of a light grey panel."""
+    page = visits(page_path).page
+    page.evaluate("document.documentElement.dataset.theme = 'dark'")
+    try:
+        filters = page.evaluate(
+            """[...document.querySelectorAll('.cell_output img')]
+                 .map(image => getComputedStyle(image).filter)"""
+        )
+        panels = page.evaluate(
+            """[...document.querySelectorAll('.optlib-sweep')]
+                 .map(s => getComputedStyle(s.closest('.cell_output .output')).backgroundColor)"""
+        )
+    finally:
+        page.evaluate("document.documentElement.dataset.theme = 'light'")
+    assert set(filters) <= {"none"}, f"{page_path}: dimmed figures ({set(filters)})"
+    assert set(panels) <= {"rgba(0, 0, 0, 0)"}, f"{page_path}: sliders on a panel ({panels})"
 
 
 def test_no_dead_widgets(visits):
