@@ -27,10 +27,12 @@ define pytest
 	if [ $$rc -eq 5 ]; then echo "make $@: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 endef
 
-.PHONY: help install lock book test unit notebooks browser test-min lab lint bench clean
+.PHONY: help install lock book downloads test unit notebooks browser test-min lab lint bench clean
 
 help:
 	@echo "make book      build the HTML book into _build/html (executes every notebook)"
+	@echo "make downloads the zip a reader runs the chapters from (optlib's wheel, the notebooks, a"
+	@echo "              requirements.txt), into _build/downloads; make book makes it and links it"
 	@echo "make test      everything: unit tests and doctests, the book (executing and so checking every"
 	@echo "              notebook: -W fails on any error), the browser checks of that build"
 	@echo "make unit      unit tests and doctests only (no notebooks, no browser): the edit loop"
@@ -69,10 +71,17 @@ lock:
 # process), and the notebooks then ran one at a time, past CI's time limit. Hence the env -u.
 JOBS ?= $(shell env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc 2>/dev/null || echo 1)
 
-book: $(STAMP)
+# The intro links the downloads with Sphinx's download role, which copies them into the site
+# and fails the build when one is missing: they are made first (_ext/make_downloads.py).
+book: $(STAMP) downloads
 	$(BIN)/python _ext/execute_notebooks.py --jobs $(JOBS)
 	$(BIN)/jupyter-book build -W -n --keep-going .
 	@echo "The book's front page: $(CURDIR)/_build/html/index.html"
+
+# optlib-book.zip: the chapters, optlib's wheel (built offline) and the benchmark results two
+# chapters read, with a requirements.txt and a README.txt; a reader runs the chapters from it.
+downloads: $(STAMP)
+	$(BIN)/python _ext/make_downloads.py --out _build/downloads
 
 # Each notebook is executed once: the book build executes every notebook, and -W turns an error
 # in any cell (allow_errors is false in _config.yml) into a failed build. That is all that

@@ -17,13 +17,17 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
 import os
 import re
 import shutil
 import subprocess
 import threading
+import urllib.error
+import urllib.request
+import zipfile
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 import pytest
 from book_toc import toc_entries
@@ -247,6 +251,28 @@ def test_download_links_work_offline(visits, page_path):
         assert response.ok, f"{page_path}: download link {href} answers {response.status}"
         if href.endswith(".ipynb"):
             assert response.json()["cells"], f"{href} is not a notebook"
+
+
+def test_the_intro_links_the_zip_that_runs_the_chapters(book_url):
+    """The intro's download link (the zip of _ext/make_downloads.py, which Sphinx's download
+    role copies into the site) answers from the built book with the chapters, optlib's wheel
+    and a requirements.txt."""
+    intro = PAGES[0]
+    html = (HTML / f"{intro}.html").read_text(encoding="utf-8")
+    anchors = re.findall(r'<a [^>]*class="reference download internal"[^>]*>', html)
+    links = [re.search(r'href="([^"]+)"', anchor).group(1) for anchor in anchors]
+    assert any(link.endswith(".zip") for link in links), f"{intro}: no link to the zip"
+    local = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # no proxy for 127.0.0.1
+    for link in links:
+        try:
+            with local.open(urljoin(f"{book_url}/{intro}.html", link)) as response:
+                body = response.read()
+        except urllib.error.HTTPError as error:
+            pytest.fail(f"{intro}: {link} answers {error.code}")
+        if link.endswith(".zip"):
+            names = zipfile.ZipFile(io.BytesIO(body)).namelist()
+            for kind in ("requirements.txt", ".whl", ".ipynb"):
+                assert any(name.endswith(kind) for name in names), f"{link} has no {kind}"
 
 
 # axe-core, the accessibility engine, as bundled by the axe-playwright-python package (only its
