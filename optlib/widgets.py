@@ -86,7 +86,7 @@ LIVE_HINT = "Open this chapter in Jupyter (make lab) to move every slider live."
 _SWEEP_SCRIPT = """<script>
 (function () {
   var root = document.getElementById("%(id)s");
-  var frames = %(frames)s, labels = %(labels)s;
+  var frames = %(frames)s, labels = %(labels)s, description = %(description)s;
   var inputs = root.querySelectorAll("input"), outputs = root.querySelectorAll("output");
   var image = root.querySelector("img");
   function show() {
@@ -96,7 +96,7 @@ _SWEEP_SCRIPT = """<script>
       outputs[i].textContent = alt[i] = labels[i][inputs[i].value];
     }
     image.src = frames[k];
-    image.alt = alt.join(", ");
+    image.alt = description ? description + " (" + alt.join(", ") + ")" : alt.join(", ");
   }
   for (var i = 0; i < inputs.length; i++) inputs[i].addEventListener("input", show);
 })();
@@ -165,7 +165,9 @@ def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def sweep_html(name, values: Sequence, pngs: Sequence[bytes], index) -> str:
+def sweep_html(
+    name, values: Sequence, pngs: Sequence[bytes], index, description: str | None = None
+) -> str:
     """A slider (or two) over ``values`` that shows the PNG of the chosen setting: static HTML.
 
     Parameters
@@ -180,6 +182,10 @@ def sweep_html(name, values: Sequence, pngs: Sequence[bytes], index) -> str:
         ``values[1][j]``).
     index : int, or one int per name
         The position each slider starts at.
+    description : str, optional
+        What the figure shows, for readers who cannot see it: the image's alt text is this,
+        followed by the current setting in parentheses, and follows the sliders. Without it,
+        the alt text is the setting alone.
 
     Returns
     -------
@@ -221,13 +227,23 @@ def sweep_html(name, values: Sequence, pngs: Sequence[bytes], index) -> str:
         f"<output>{html.escape(label[i])}</output><br>"
         for n, g, i, label in zip(names, grids, start, labels, strict=True)
     )
-    alt = ", ".join(label[i] for label, i in zip(labels, start, strict=True))
+    if description is not None and not isinstance(description, str):
+        raise TypeError(f"description must be a string or None; got {description!r}")
+    setting = ", ".join(label[i] for label, i in zip(labels, start, strict=True))
+    alt = f"{description} ({setting})" if description else setting
     return (
         f'<div class="optlib-sweep" id="{uid}" data-parameter="{html.escape(",".join(names))}">'
         f'<p class="optlib-sweep-caption">{caption}</p>'
         + inputs
         + f'<img src="{frames[shown]}" alt="{html.escape(alt)}" style="max-width: 100%;">'
-        + _SWEEP_SCRIPT % {"id": uid, "frames": json.dumps(frames), "labels": json.dumps(labels)}
+        + _SWEEP_SCRIPT
+        % {
+            "id": uid,
+            "frames": json.dumps(frames),
+            "labels": json.dumps(labels),
+            # "<" escaped: a description holding "</script>" cannot end the script early.
+            "description": json.dumps(description or "").replace("<", "\\u003c"),
+        }
         + "</div>"
     )
 
@@ -369,6 +385,9 @@ class Explorer(_Faces):
         The resolution of the figure, and so of every frame of the static face.
     window : ((xmin, xmax), (ymin, ymax)), optional
         The part of the plane the path panel shows (default: the objective's ``window``).
+    alt : str, optional
+        What the figure shows, the static face's alt text, followed there by the setting
+        (default: the optimizer's path on the objective and its loss per step).
 
     Attributes
     ----------
@@ -392,6 +411,7 @@ class Explorer(_Faces):
         title: str | None = None,
         dpi: int = 72,
         window=None,
+        alt: str | None = None,
     ):
         # The front door: everything is checked here, so that update() need not.
         _checks.instance("objective", objective, ("value", "grad"), "an objective")
@@ -422,6 +442,14 @@ class Explorer(_Faces):
         self.fixed = fixed
         self.x0, self.steps, self.dpi = x0, steps, dpi
         self.title = title or getattr(objective, "name", "")
+        if alt is not None and not isinstance(alt, str):
+            raise TypeError(f"alt must be a string or None; got {alt!r}")
+        rule = getattr(getattr(optimizer, "func", optimizer), "__name__", "the optimizer")
+        where = f" on {self.title}" if self.title else ""
+        self.alt = alt or (
+            f"The path of {rule}{where} over the contours of the loss, left, and its loss "
+            "per step, right"
+        )
         for name, grid in self.sliders.items():  # a bad value fails here, not in a callback
             for value in grid:
                 try:
@@ -522,7 +550,7 @@ class Explorer(_Faces):
                 pngs.append(self.png())
         finally:
             self.update(**saved)
-        return sweep_html(name, grid, pngs, grid.index(saved[name]))
+        return sweep_html(name, grid, pngs, grid.index(saved[name]), description=self.alt)
 
     def static(self) -> str:
         """The static face, as HTML: one precomputed sweep per name in ``static``."""
@@ -541,6 +569,7 @@ def explore(
     fixed: Mapping | None = None,
     title: str | None = None,
     window=None,
+    alt: str | None = None,
 ) -> Explorer:
     """Sliders over ``optimizer``'s hyperparameters on a 2-D ``objective``.
 
@@ -567,6 +596,10 @@ def explore(
         Title of the path panel (default: the objective's name).
     window : ((xmin, xmax), (ymin, ymax)), optional
         The part of the plane the path panel shows (default: the objective's ``window``).
+    alt : str, optional
+        What the figure shows, for readers who cannot see it: the static face's alt text,
+        followed there by the current setting (default: the optimizer's path on the
+        objective, and its loss per step).
 
     Returns
     -------
@@ -596,6 +629,7 @@ def explore(
         fixed=fixed,
         title=title,
         window=window,
+        alt=alt,
     )
 
 
@@ -621,6 +655,8 @@ class Sweep(_Faces):
         The figure's width and height in inches.
     dpi : int, default 100
         The resolution of the figure, and so of every frame of the static face.
+    alt : str, optional
+        What the figure shows, the static face's alt text, followed there by the setting.
 
     Attributes
     ----------
@@ -643,9 +679,13 @@ class Sweep(_Faces):
         static: Sequence[str] | str | None = None,
         figsize=(9, 3.4),
         dpi: int = 100,
+        alt: str | None = None,
     ):
         # The front door: everything is checked here, so that update() need not.
         _checks.callable_("draw", draw, "draw(fig) returning redraw(**values)")
+        if alt is not None and not isinstance(alt, str):
+            raise TypeError(f"alt must be a string or None; got {alt!r}")
+        self.alt = alt
         if not isinstance(sliders, Mapping):
             raise TypeError(f"sliders must be a dict name -> values; got {sliders!r}")
         if not sliders:
@@ -722,8 +762,8 @@ class Sweep(_Faces):
             self.update(**saved)
         index = [g.index(saved[n]) for n, g in zip(names, grids, strict=True)]
         if len(names) == 1:
-            return sweep_html(names[0], grids[0], pngs, index[0])
-        return sweep_html(names, grids, pngs, index)
+            return sweep_html(names[0], grids[0], pngs, index[0], description=self.alt)
+        return sweep_html(names, grids, pngs, index, description=self.alt)
 
 
 def sweep(
@@ -734,6 +774,7 @@ def sweep(
     static: Sequence[str] | str | None = None,
     figsize=(9, 3.4),
     dpi: int = 100,
+    alt: str | None = None,
 ) -> Sweep:
     """Sliders over any figure: ``draw`` builds it once, its ``redraw`` updates it per setting.
 
@@ -765,6 +806,10 @@ def sweep(
         The figure's width and height in inches.
     dpi : int, default 100
         The resolution of the figure, and so of every frame of the static face.
+    alt : str, optional
+        What the figure shows, for readers who cannot see it ("the loss per step for each
+        batch size"): the static face's alt text, followed there by the current setting, which
+        the sliders update. Without it the alt text names the setting alone.
 
     Returns
     -------
@@ -792,7 +837,7 @@ def sweep(
     >>> len(frames_of(s.static()))
     3
     """
-    return Sweep(draw, sliders, start=start, static=static, figsize=figsize, dpi=dpi)
+    return Sweep(draw, sliders, start=start, static=static, figsize=figsize, dpi=dpi, alt=alt)
 
 
 def frames_of(html_text: str) -> list[bytes]:

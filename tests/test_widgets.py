@@ -413,3 +413,37 @@ def test_sweep_slider_move_does_not_check_again(power_sweep, monkeypatch):
     monkeypatch.setattr(optlib.widgets, "_checks", Tripwire())
     power_sweep.update(power=3)
     power_sweep.static()
+
+
+def test_static_alt_text_says_what_the_figure_shows_and_follows_the_setting():
+    def draw(fig):
+        (line,) = fig.subplots().plot([0, 1], [0, 1])
+
+        def redraw(power):
+            line.set_ydata([0, power])
+
+        return redraw
+
+    described = sweep(draw, {"power": [1, 2]}, start={"power": 1}, alt="A line, rising", dpi=20)
+    page = described.static()
+    assert 'alt="A line, rising (power = 1)"' in page
+    assert '"A line, rising"' in page  # handed to the script that updates it per frame
+    bare = sweep(draw, {"power": [1, 2]}, start={"power": 1}, dpi=20).static()
+    assert 'alt="power = 1"' in bare
+    with pytest.raises(TypeError, match="alt must be a string"):
+        sweep(draw, {"power": [1, 2]}, alt=3)
+
+
+def test_explore_describes_its_figure_by_default():
+    ex = explore(Quadratic([1.0, 10.0]), SGD, [1.0, 1.0], 5, sliders={"learning_rate": [0.1, 0.2]})
+    assert ex.alt.startswith("The path of SGD on ")
+    assert f'alt="{ex.alt} (learning_rate = ' in ex.static()
+    grid = {"learning_rate": [0.1, 0.2]}
+    told = explore(Quadratic([1.0, 10.0]), SGD, [1.0, 1.0], 5, sliders=grid, alt="SGD zigzags")
+    assert told.alt == "SGD zigzags"
+
+
+def test_a_description_cannot_end_the_script():
+    html_text = sweep_html("x", [1, 2], [b"a", b"b"], 0, description="</script><b>")
+    script = html_text.split("<script>", 1)[1]
+    assert "</script><b>" not in script.rsplit("</script>", 1)[0]
