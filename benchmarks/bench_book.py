@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import nbformat
+from _machine import describe_machine
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,6 +95,7 @@ def main() -> int:
                 meta=dict(
                     command="python benchmarks/bench_book.py",
                     python=platform.python_version(),
+                    host=describe_machine(),
                     machine=platform.machine(),
                     cpus=os.cpu_count(),
                 ),

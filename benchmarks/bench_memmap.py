@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _machine import describe_machine
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data" / "memmap_bench"
@@ -369,6 +370,7 @@ def main() -> None:
         cold_epoch_over_disk=disk_ratio,
         numpy=np.__version__,
         python=platform.python_version(),
+        host=describe_machine(),
         cpus=os.cpu_count(),
         command=" ".join([".venv/bin/python", "benchmarks/bench_memmap.py", *sys.argv[1:]]),
     )

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _machine import describe_machine
 
 from optlib.data import minibatches
 
@@ -106,6 +107,7 @@ def main() -> None:
         repeats=REPEATS,
         numpy=np.__version__,
         python=platform.python_version(),
+        host=describe_machine(),
         machine=platform.machine(),
     )
     OUT.write_text(json.dumps(dict(meta=meta, rows=rows), indent=2) + "\n")

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 import sklearn
+from _machine import describe_machine
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -95,6 +96,7 @@ def main(quick: bool = False) -> int:
             sklearn=sklearn.__version__,
             numpy=np.__version__,
             python=platform.python_version(),
+            host=describe_machine(),
             target=f"optlib's default within {TARGET_POINTS} point of scikit-learn (mean)",
         ),
         rows=rows,

@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _machine import describe_machine
 
 import optlib
 from optlib.train import _Stepper
@@ -185,6 +186,7 @@ def main(quick: bool = False) -> int:
             numpy=np.__version__,
             torch=torch.__version__,
             python=platform.python_version(),
+            host=describe_machine(),
             machine=platform.machine(),
             processor=platform.processor(),
             torch_threads=1,

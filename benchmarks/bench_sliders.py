@@ -27,6 +27,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import nbformat  # noqa: E402
+from _machine import describe_machine
 
 import optlib.widgets  # noqa: E402
 
@@ -104,6 +105,7 @@ def main() -> int:
                 meta=dict(
                     command="python benchmarks/bench_sliders.py",
                     python=platform.python_version(),
+                    host=describe_machine(),
                     matplotlib=matplotlib.__version__,
                     target=f"median move under {TARGET_MS:g} ms per figure",
                 ),

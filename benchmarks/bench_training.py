@@ -62,6 +62,7 @@ from pathlib import Path
 
 import numpy as np
 import sklearn
+from _machine import describe_machine
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -313,6 +314,7 @@ def _main(quick: bool, profile: bool) -> int:
             numpy=np.__version__,
             sklearn=sklearn.__version__,
             python=platform.python_version(),
+            host=describe_machine(),
             machine=f"{cpu_name()}, {os.cpu_count()} cores, {platform.system()} "
             f"{platform.machine()}",
             load_average=list(os.getloadavg()) if hasattr(os, "getloadavg") else None,

@@ -25,6 +25,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import matplotlib
+from _machine import describe_machine
 
 matplotlib.use("Agg")
 
@@ -124,6 +125,7 @@ def main() -> int:
         json.dumps(
             dict(
                 command="python benchmarks/probe_front_door.py",
+                host=describe_machine(),
                 total=dict(total),
                 modules={m: dict(c) for m, c in sorted(per_module.items())},
                 groups={g: dict(c) for g, c in sorted(per_group.items())},

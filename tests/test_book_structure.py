@@ -156,3 +156,18 @@ def test_chapter_links_point_at_their_chapters():
         for m in link.finditer(text):
             assert int(m.group(1)) == int(m.group(2)), f"{where}: {m.group(0)}"
             assert (ROOT / "chapters" / m.group(0).split("](")[1][:-1]).exists(), m.group(0)
+
+
+def test_every_benchmark_records_its_machine():
+    """The benchmarks appendix shows each table's machine from its results file: every script
+    that writes one records the host (CPU, cores, system, Python)."""
+    scripts = sorted((ROOT / "benchmarks").glob("bench_*.py")) + [
+        ROOT / "benchmarks" / "probe_front_door.py"
+    ]
+    silent = [s.name for s in scripts if "host=describe_machine()" not in s.read_text("utf-8")]
+    assert not silent, f"these benchmarks do not record their machine: {silent}"
+    spec = importlib.util.spec_from_file_location("machine", ROOT / "benchmarks" / "_machine.py")
+    machine = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(machine)
+    host = machine.describe_machine()
+    assert set(host) == {"cpu", "cores", "system", "python"} and host["cores"] >= 1, host
