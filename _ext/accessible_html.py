@@ -1,12 +1,13 @@
 """Sphinx extension: accessible names that include what a button shows (WCAG 2.5.3).
 
-The theme's search buttons show "Search Ctrl+K" but are labelled ``aria-label="Search"``, and
-its colour-mode button shows the icon of the current mode (titled "Light", "Dark" or "System
-Settings") but is labelled "Color mode". A reader who uses speech input says what they see,
-and axe-core reports each one (``label-content-name-mismatch``). Without the label, the
-accessible name is what the button shows: its text, or the title of its visible icon. The
-buttons come from the theme's templates, so the labels are taken out of the written pages
-once the build has finished.
+The theme's search buttons show "Search Ctrl+K" but are labelled ``aria-label="Search"``; its
+colour-mode button shows the icon of the current mode (titled "Light", "Dark" or "System
+Settings") but is labelled "Color mode"; myst-nb's toggle of a folded code cell shows "Show
+code cell source" but is labelled "Toggle hidden content". A reader who uses speech input says
+what they see, and axe-core reports each one (``label-content-name-mismatch``). Without the
+label, the accessible name is what the control shows: its text, or the title of its visible
+icon. The controls come from templates, so the labels are taken out of the written pages once
+the build has finished.
 """
 
 from __future__ import annotations
@@ -14,13 +15,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-# The class of each button whose label hides what it shows, and that label.
-MISLABELLED = {"search-button-field": "Search", "theme-switch-button": "Color mode"}
+# Each control whose label hides what it shows: the opening tag to find it by, and the label.
+MISLABELLED = {
+    r'<button class="[^"]*\bsearch-button-field\b[^"]*"[^>]*>': "Search",
+    r'<button class="[^"]*\btheme-switch-button\b[^"]*"[^>]*>': "Color mode",
+    r"<summary\b[^>]*>": "Toggle hidden content",
+}
 
 
 def unlabel_buttons(html: str) -> str:
-    for css_class, label in MISLABELLED.items():
-        tag = re.compile(rf'<button class="[^"]*\b{css_class}\b[^"]*"[^>]*>')
+    for opening_tag, label in MISLABELLED.items():
+        tag = re.compile(opening_tag)
         attribute = re.compile(rf'\s+aria-label="{label}"')
         html = tag.sub(lambda match, attribute=attribute: attribute.sub("", match.group(0)), html)
     return html

@@ -240,6 +240,31 @@ def test_pages_are_free_of_build_leftovers(page_path):
     assert not found, f"{page_path}: {', '.join(found)}"
 
 
+@pytest.mark.parametrize("page_path", [p for p in PAGES if Path(p).name[:2].isdigit()])
+def test_every_figure_says_what_it_shows(page_path):
+    """Each figure has alt text that describes it (a sentence, not a file name), and each
+    static slider's frame a description before its setting, "... (learning_rate = 0.1)"."""
+    html = (HTML / f"{page_path}.html").read_text(encoding="utf-8")
+    images = re.findall(r"<img\b[^>]*>", html)
+    assert images, f"{page_path}: no figure"
+    bare = []
+    for tag in images:
+        alt = re.search(r'\balt="([^"]*)"', tag)
+        text = alt.group(1) if alt else ""
+        if len(text.split()) < 4 or text.endswith((".png", ".svg")):
+            bare.append(text or "(no alt)")
+    assert not bare, f"{page_path}: {len(bare)} of {len(images)} figures undescribed: {bare[:5]}"
+
+
+def test_the_benchmarks_appendix_shows_tables():
+    """Its results print as HTML tables (Markdown outputs render as MyST), not as paragraphs of
+    pipes and dashes."""
+    page = next(p for p in PAGES if p.endswith("benchmarks"))
+    html = (HTML / f"{page}.html").read_text(encoding="utf-8")
+    assert html.count("<table") >= 5, f"{page}: {html.count('<table')} tables"
+    assert "|---|" not in html, f"{page}: a table printed as text"
+
+
 @pytest.mark.parametrize("page_path", PAGES)
 def test_download_links_work_offline(visits, page_path):
     """The theme's download button serves the page's source (the .ipynb for a chapter)."""
