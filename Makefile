@@ -73,9 +73,11 @@ JOBS ?= $(shell env -u OMP_NUM_THREADS -u OMP_THREAD_LIMIT nproc 2>/dev/null || 
 
 # The intro links the downloads with Sphinx's download role, which copies them into the site
 # and fails the build when one is missing: they are made first (_ext/make_downloads.py).
+# --all: Sphinx re-reads only the pages whose source changed, and a notebook's outputs can
+# change (optlib, the runner's settings) while its source does not.
 book: $(STAMP) downloads
 	$(BIN)/python _ext/execute_notebooks.py --jobs $(JOBS)
-	$(BIN)/jupyter-book build -W -n --keep-going .
+	$(BIN)/jupyter-book build -W -n --keep-going --all .
 	@echo "The book's front page: $(CURDIR)/_build/html/index.html"
 
 # optlib-book.zip: the chapters, optlib's wheel (built offline) and the benchmark results two

@@ -179,6 +179,21 @@ def test_chapter_shows_figures(visits, page_path):
     assert figures > 0, f"{page_path}: no figure in any cell output"
 
 
+@pytest.mark.parametrize("page_path", [p for p in PAGES if Path(p).name[:2].isdigit()])
+def test_figures_are_drawn_for_high_density_screens(visits, page_path):
+    """A figure's PNG holds at least 1.8 pixels for each pixel it is shown at (the runner's
+    "retina" figures), so that it stays sharp on a phone's or a laptop's 2x screen; never
+    stretched. The static sliders' frames are excluded: their pages' budget keeps them at 1x."""
+    ratios = visits(page_path).page.evaluate(
+        """[...document.querySelectorAll('.cell_output img')]
+             .filter(image => !image.closest('.optlib-sweep'))
+             .map(image => image.naturalWidth / image.getBoundingClientRect().width)"""
+    )
+    assert ratios, f"{page_path}: no figure"
+    low = [round(r, 2) for r in ratios if r < 1.8]
+    assert not low, f"{page_path}: {len(low)} of {len(ratios)} figures below 1.8x: {low}"
+
+
 @pytest.mark.parametrize("page_path", PAGES)
 def test_static_sliders_respond(visits, page_path):
     """Every range input of every static sweep (one, or two for a grid of frames) changes the
