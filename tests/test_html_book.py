@@ -194,6 +194,27 @@ def test_figures_are_drawn_for_high_density_screens(visits, page_path):
     assert not low, f"{page_path}: {len(low)} of {len(ratios)} figures below 1.8x: {low}"
 
 
+# Each figure's shown width over height against its image's: 1 unless it is squeezed.
+FIGURE_SHAPES_JS = """[...document.querySelectorAll('.cell_output img')].map(image => {
+    const box = image.getBoundingClientRect();
+    return (box.width / box.height) / (image.naturalWidth / image.naturalHeight);
+})"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("page_path", [p for p in PAGES if Path(p).name[:2].isdigit()])
+def test_figures_keep_their_shape(visits, page_path, width):
+    """A figure narrowed to its column (on a desktop, on a phone) keeps its aspect ratio."""
+    page = visits(page_path).page
+    page.set_viewport_size({"width": width, "height": 900})
+    try:
+        shapes = page.evaluate(FIGURE_SHAPES_JS)
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+    squeezed = [round(s, 2) for s in shapes if abs(s - 1) > 0.03]
+    assert not squeezed, f"{page_path} at {width} px: squeezed figures {squeezed}"
+
+
 @pytest.mark.parametrize("page_path", PAGES)
 def test_static_sliders_respond(visits, page_path):
     """Every range input of every static sweep (one, or two for a grid of frames) changes the
