@@ -15,8 +15,8 @@ the gradient over the whole data set when the batch is drawn at random (chapter 
 
 .. math::
 
-    \frac{\partial L}{\partial \theta_i} \approx
-    \frac{L(\theta + h e_i) - L(\theta - h e_i)}{2 h},
+    \frac{\partial f}{\partial \theta_i} \approx
+    \frac{f(\theta + h e_i) - f(\theta - h e_i)}{2 h},
 
 whose error is :math:`O(h^2)` for a step :math:`h`; the tests run it on every model.
 
@@ -183,8 +183,8 @@ class LinearRegression(Model):
 
     .. math::
 
-        L(w, b) = \frac{1}{2n} \sum_{i=1}^n (x_i^\top w + b - y_i)^2 + \frac{\lambda}{2}\|w\|^2,
-        \qquad \nabla_w L = \frac{1}{n} X^\top r + \lambda w, \quad \nabla_b L = \frac{1}{n}
+        f(w, b) = \frac{1}{2n} \sum_{i=1}^n (x_i^\top w + b - y_i)^2 + \frac{\lambda}{2}\|w\|^2,
+        \qquad \nabla_w f = \frac{1}{n} X^\top r + \lambda w, \quad \nabla_b f = \frac{1}{n}
         \sum_i r_i,
 
     with residuals :math:`r = Xw + b - y`. Parameters are packed as ``[w (n_features), b]``.
@@ -258,15 +258,15 @@ _INITS = ("auto", "he", "lecun", "glorot")
 class MLP(Model):
     r"""A multi-layer perceptron with ReLU or tanh hidden layers.
 
-    For layers :math:`l = 1 .. L` with :math:`h_0 = x`,
+    For layers :math:`l = 1 .. K` with :math:`h_0 = x`,
 
     .. math::
 
-        z_l = h_{l-1} W_l + b_l, \qquad h_l = \sigma(z_l) \ (l < L), \qquad
-        \text{output } z_L,
+        z_l = h_{l-1} W_l + b_l, \qquad h_l = \sigma(z_l) \ (l < K), \qquad
+        \text{output } z_K,
 
-    and backpropagation runs the chain rule from the output back,
-    :math:`\delta_L = \partial L / \partial z_L`, :math:`\nabla W_l = h_{l-1}^\top \delta_l`,
+    and backpropagation of the loss :math:`f` runs the chain rule from the output back,
+    :math:`\delta_K = \partial f / \partial z_K`, :math:`\nabla W_l = h_{l-1}^\top \delta_l`,
     :math:`\nabla b_l = \sum \delta_l`, :math:`\delta_{l-1} = (\delta_l W_l^\top) \odot
     \sigma'(z_{l-1})`. The output loss is the mean cross-entropy of the softmax (classification)
     or half the mean squared error (regression), as in :class:`SoftmaxRegression` and
@@ -452,8 +452,8 @@ class LinearClassifier(MLP):
     .. math::
 
         p_i = \mathrm{softmax}(W^\top x_i + b), \qquad
-        L = -\frac{1}{n}\sum_i \log p_{i, y_i} + \frac{\lambda}{2}\|W\|_F^2, \qquad
-        \nabla_W L = \frac{1}{n} X^\top (P - Y) + \lambda W,
+        f = -\frac{1}{n}\sum_i \log p_{i, y_i} + \frac{\lambda}{2}\|W\|_F^2, \qquad
+        \nabla_W f = \frac{1}{n} X^\top (P - Y) + \lambda W,
 
     with :math:`Y` the one-hot labels. Parameters are packed as ``[W (n_features, n_classes)
     row-major, b (n_classes)]`` and start at zero (the loss is convex: no symmetry to break).
@@ -501,7 +501,7 @@ def gradient_check(model, params, X, y, eps: float = 1e-6) -> float:
     r"""The largest error of ``model``'s analytic gradient against central differences.
 
     Each coordinate is perturbed by :math:`\pm h` and the slope
-    :math:`\hat g_i = (L(\theta + h e_i) - L(\theta - h e_i)) / 2h` compared with the
+    :math:`\hat g_i = (f(\theta + h e_i) - f(\theta - h e_i)) / 2h` compared with the
     analytic :math:`g_i`. The result is
 
     .. math::

@@ -4,7 +4,7 @@ Both loops are the same few lines the book derives,
 
 .. math::
 
-    g_t = \nabla L(\theta_t), \qquad
+    g_t = \nabla f(\theta_t), \qquad
     (\theta_{t+1}, s_{t+1}) = \mathrm{opt.step}(\theta_t, g_t, s_t),
 
 with the bookkeeping a reader needs around them: the path or the loss history, the time, and a
