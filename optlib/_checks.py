@@ -100,6 +100,13 @@ def flag(name: str, value) -> bool:
     return bool(value)
 
 
+def optional_text(name: str, value) -> str | None:
+    """``value`` if it is a string or None (a title, an alt text)."""
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{name} must be a string or None; got {_show(value)}")
+    return value
+
+
 def one_of(name: str, value, choices: Sequence):
     """``value`` if it is one of ``choices``."""
     try:

@@ -208,6 +208,13 @@ def sweep_html(
             f"pngs must hold one frame per setting, {math.prod(len(g) for g in grids)}; "
             f"got {len(pngs)}"
         )
+    description = _checks.optional_text("description", description)
+    return _sweep_html(names, grids, pngs, start, description)
+
+
+def _sweep_html(names: list, grids: list, pngs: Sequence[bytes], start: list, description):
+    """:func:`sweep_html`'s kernel, unchecked: the static faces of :class:`Explorer` and
+    :class:`Sweep` call it with what their constructors checked."""
     labels = [[f"{n} = {_format(v)}" for v in g] for n, g in zip(names, grids, strict=True)]
     frames = [_data_uri(p) for p in pngs]
     shown = 0
@@ -227,8 +234,6 @@ def sweep_html(
         f"<output>{html.escape(label[i])}</output><br>"
         for n, g, i, label in zip(names, grids, start, labels, strict=True)
     )
-    if description is not None and not isinstance(description, str):
-        raise TypeError(f"description must be a string or None; got {description!r}")
     setting = ", ".join(label[i] for label, i in zip(labels, start, strict=True))
     alt = f"{description} ({setting})" if description else setting
     return (
@@ -422,8 +427,7 @@ class Explorer(_Faces):
             raise ValueError(f"x0 must have 2 coordinates, one per axis; got shape {x0.shape}")
         steps = _checks.positive_int("steps", steps)
         dpi = _checks.positive_int("dpi", dpi)
-        if title is not None and not isinstance(title, str):
-            raise TypeError(f"title must be a string or None; got {title!r}")
+        title = _checks.optional_text("title", title)
         self.window = None if window is None else _window(window)
         accepted = _keywords(optimizer)
         sliders = _names("sliders", sliders, optimizer, accepted)
@@ -442,8 +446,7 @@ class Explorer(_Faces):
         self.fixed = fixed
         self.x0, self.steps, self.dpi = x0, steps, dpi
         self.title = title or getattr(objective, "name", "")
-        if alt is not None and not isinstance(alt, str):
-            raise TypeError(f"alt must be a string or None; got {alt!r}")
+        alt = _checks.optional_text("alt", alt)
         rule = getattr(getattr(optimizer, "func", optimizer), "__name__", "the optimizer")
         where = f" on {self.title}" if self.title else ""
         self.alt = alt or (
@@ -550,7 +553,7 @@ class Explorer(_Faces):
                 pngs.append(self.png())
         finally:
             self.update(**saved)
-        return sweep_html(name, grid, pngs, grid.index(saved[name]), description=self.alt)
+        return _sweep_html([name], [grid], pngs, [grid.index(saved[name])], self.alt)
 
     def static(self) -> str:
         """The static face, as HTML: one precomputed sweep per name in ``static``."""
@@ -683,9 +686,7 @@ class Sweep(_Faces):
     ):
         # The front door: everything is checked here, so that update() need not.
         _checks.callable_("draw", draw, "draw(fig) returning redraw(**values)")
-        if alt is not None and not isinstance(alt, str):
-            raise TypeError(f"alt must be a string or None; got {alt!r}")
-        self.alt = alt
+        self.alt = _checks.optional_text("alt", alt)
         if not isinstance(sliders, Mapping):
             raise TypeError(f"sliders must be a dict name -> values; got {sliders!r}")
         if not sliders:
@@ -761,9 +762,7 @@ class Sweep(_Faces):
         finally:
             self.update(**saved)
         index = [g.index(saved[n]) for n, g in zip(names, grids, strict=True)]
-        if len(names) == 1:
-            return sweep_html(names[0], grids[0], pngs, index[0], description=self.alt)
-        return sweep_html(names, grids, pngs, index, description=self.alt)
+        return _sweep_html(names, grids, pngs, index, self.alt)
 
 
 def sweep(

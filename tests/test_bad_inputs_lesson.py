@@ -285,6 +285,7 @@ CASES = [
     ("widget-fixed-overlap", ex(fixed={"learning_rate": 0.1}), ValueError, "fixed"),
     ("widget-fixed-unknown", ex(fixed={"beta": 0.1}), ValueError, "fixed"),
     ("widget-title", ex(title=3), TypeError, "title"),
+    ("widget-alt", ex(alt=["a path"]), TypeError, "alt must be a string or None"),
     ("widget-window-order", ex(window=((1.0, -1.0), (-1.0, 1.0))), ValueError, "window"),
     ("widget-window-nan", ex(window=((-1.0, 1.0), (NAN, 1.0))), ValueError, "window"),
 ]

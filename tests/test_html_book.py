@@ -15,6 +15,7 @@ skip with that hint, except under CI (``CI`` set), where they must run.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import io
@@ -88,6 +89,42 @@ def browser():
 
 
 PAGE_TIMEOUT_MS = 300_000
+DESKTOP = {"width": 1280, "height": 900}  # every page is loaded at this size
+PHONE = {"width": 390, "height": 844}
+
+
+@contextlib.contextmanager
+def viewport(page, size):
+    """The loaded page laid out at another size, then back at the desktop's."""
+    page.set_viewport_size(size)
+    try:
+        yield page
+    finally:
+        page.set_viewport_size(DESKTOP)
+
+
+# The theme fades colours over a 0.15 s transition: a check must see the mode, not the fade
+# (axe once measured a button's text half-way, on a loaded machine).
+NO_TRANSITIONS_JS = """() => {
+    if (document.getElementById("no-transitions")) return;
+    const style = document.createElement("style");
+    style.id = "no-transitions";
+    style.textContent = "*, *::before, *::after { transition: none !important; }";
+    document.head.append(style);
+}"""
+
+
+@contextlib.contextmanager
+def colour_mode(page, mode):
+    """The loaded page in the theme's "light" or "dark" mode, as its button sets it, then
+    back in light mode."""
+    page.evaluate(NO_TRANSITIONS_JS)
+    page.evaluate("(mode) => { document.documentElement.dataset.theme = mode; }", mode)
+    try:
+        yield page
+    finally:
+        page.evaluate("document.documentElement.dataset.theme = 'light'")
+
 
 # What the page downloaded, from the browser's own Resource Timing: the navigation plus every
 # resource, with its body size as sent (same-origin, so the sizes are exposed).
@@ -113,7 +150,7 @@ class PageVisit:
         self.base = urlparse(base_url)
         self.errors: list[str] = []
         self.outside: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.context = browser.new_context(viewport=DESKTOP)
         # A chapter took 60 s to load (MathJax, figures) on the 2-core CI machine at its
         # slowest; playwright's default of 30 s would fail a page that is only slow.
         self.context.set_default_timeout(PAGE_TIMEOUT_MS)
@@ -201,18 +238,14 @@ FIGURE_SHAPES_JS = """[...document.querySelectorAll('.cell_output img')].map(ima
 })"""
 
 
-@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize("page_path", [p for p in PAGES if Path(p).name[:2].isdigit()])
-def test_figures_keep_their_shape(visits, page_path, width):
+def test_figures_keep_their_shape(visits, page_path, size):
     """A figure narrowed to its column (on a desktop, on a phone) keeps its aspect ratio."""
-    page = visits(page_path).page
-    page.set_viewport_size({"width": width, "height": 900})
-    try:
+    with viewport(visits(page_path).page, size) as page:
         shapes = page.evaluate(FIGURE_SHAPES_JS)
-    finally:
-        page.set_viewport_size({"width": 1280, "height": 900})
     squeezed = [round(s, 2) for s in shapes if abs(s - 1) > 0.03]
-    assert not squeezed, f"{page_path} at {width} px: squeezed figures {squeezed}"
+    assert not squeezed, f"{page_path} at {size['width']} px: squeezed figures {squeezed}"
 
 
 @pytest.mark.parametrize("page_path", PAGES)
@@ -249,12 +282,8 @@ def test_static_sliders_respond(visits, page_path):
 def test_no_page_scrolls_sideways_on_a_phone(visits, page_path):
     """At 390 px, as on a phone, nothing widens the page: long code, signatures, tables and
     equations wrap or scroll inside their own boxes. The page already loaded is narrowed."""
-    page = visits(page_path).page
-    page.set_viewport_size({"width": 390, "height": 844})
-    try:
+    with viewport(visits(page_path).page, PHONE) as page:
         width = page.evaluate("document.documentElement.scrollWidth")
-    finally:
-        page.set_viewport_size({"width": 1280, "height": 900})
     assert width <= 390, f"{page_path}: the page is {width} px wide on a 390 px screen"
 
 
@@ -361,17 +390,10 @@ def axe_script() -> str:
 def test_axe_finds_no_wcag_violation(visits, page_path, mode):
     """No WCAG 2.1 A/AA violation on any page, in light and in dark mode (the theme's colour
     mode is switched on the loaded page, as its button does)."""
-    page = visits(page_path).page
-    # The theme fades colours over a transition: axe must see the mode, not the fade (a
-    # button's text was measured half-way once, on a loaded machine).
-    page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
-    page.evaluate("(mode) => { document.documentElement.dataset.theme = mode; }", mode)
-    try:
+    with colour_mode(visits(page_path).page, mode) as page:
         if not page.evaluate("typeof axe !== 'undefined'"):
             page.evaluate(axe_script())
         violations = page.evaluate(AXE_RUN_JS, WCAG_TAGS)
-    finally:
-        page.evaluate("document.documentElement.dataset.theme = 'light'")
     assert not violations, f"{page_path}, {mode} mode: " + "; ".join(violations)
 
 
@@ -379,9 +401,7 @@ def test_axe_finds_no_wcag_violation(visits, page_path, mode):
 def test_dark_mode_shows_figures_as_drawn(visits, page_path):
     """In dark mode the figures (drawn on white) are not dimmed by the theme's filter, and a
     static slider's caption keeps the page's colours instead of a light grey panel."""
-    page = visits(page_path).page
-    page.evaluate("document.documentElement.dataset.theme = 'dark'")
-    try:
+    with colour_mode(visits(page_path).page, "dark") as page:
         filters = page.evaluate(
             """[...document.querySelectorAll('.cell_output img')]
                  .map(image => getComputedStyle(image).filter)"""
@@ -390,8 +410,6 @@ def test_dark_mode_shows_figures_as_drawn(visits, page_path):
             """[...document.querySelectorAll('.optlib-sweep')]
                  .map(s => getComputedStyle(s.closest('.cell_output .output')).backgroundColor)"""
         )
-    finally:
-        page.evaluate("document.documentElement.dataset.theme = 'light'")
     assert set(filters) <= {"none"}, f"{page_path}: dimmed figures ({set(filters)})"
     assert set(panels) <= {"rgba(0, 0, 0, 0)"}, f"{page_path}: sliders on a panel ({panels})"
 
@@ -408,7 +426,7 @@ def test_phone_menu_opens_the_table_of_contents(browser, book_url):
     button a reader sees opens the table of contents. (Both themes listen
     on a hidden twin of that button, pydata-sphinx-theme#2451; _static/primary-toggle.js hands
     the visible button's clicks on to it.)"""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    context = browser.new_context(viewport=PHONE, color_scheme="dark")
     context.set_default_timeout(PAGE_TIMEOUT_MS)
     try:
         page = context.new_page()

@@ -386,6 +386,7 @@ def _broken_redraw(fig):
         (draw_power, {"figsize": 3}, TypeError, "figsize must be"),
         (draw_power, {"figsize": (1, 2, 3)}, ValueError, "figsize must be"),
         (draw_power, {"dpi": 0}, ValueError, "dpi must be a positive integer"),
+        (draw_power, {"alt": 3}, TypeError, "alt must be a string or None; got 3"),
     ],
 )
 def test_sweep_bad_input(draw, kwargs, error, match):
@@ -430,8 +431,6 @@ def test_static_alt_text_says_what_the_figure_shows_and_follows_the_setting():
     assert '"A line, rising"' in page  # handed to the script that updates it per frame
     bare = sweep(draw, {"power": [1, 2]}, start={"power": 1}, dpi=20).static()
     assert 'alt="power = 1"' in bare
-    with pytest.raises(TypeError, match="alt must be a string"):
-        sweep(draw, {"power": [1, 2]}, alt=3)
 
 
 def test_explore_describes_its_figure_by_default():
@@ -441,6 +440,11 @@ def test_explore_describes_its_figure_by_default():
     grid = {"learning_rate": [0.1, 0.2]}
     told = explore(Quadratic([1.0, 10.0]), SGD, [1.0, 1.0], 5, sliders=grid, alt="SGD zigzags")
     assert told.alt == "SGD zigzags"
+
+
+def test_sweep_html_refuses_a_description_that_is_not_text():
+    with pytest.raises(TypeError, match="description must be a string or None; got 3"):
+        sweep_html("x", [1, 2], [b"a", b"b"], 0, description=3)
 
 
 def test_a_description_cannot_end_the_script():
