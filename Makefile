@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# JupyterLab and jupyterlab-myst on top (make lab, and the live test of make browser).
+LAB_STAMP := $(VENV)/.lab-stamp
 # uv installs the dependencies: it resolves and downloads in parallel, where pip took from 3 to
 # 46 minutes on the same 2-core machine. constraints.txt pins every package at a set that
 # passed `make test`, so a new release upstream cannot break a fresh install (`make lock`).
@@ -10,8 +12,9 @@ UV_VERSION := 0.13.9
 UV     := $(BIN)/uv
 UV_PIP := $(UV) pip install --quiet --python $(BIN)/python
 LINTED := optlib tests chapters benchmarks _ext
-# The browser checks of the built book; every other file under tests/ is a unit test.
-BROWSER := tests/test_html_book.py
+# The browser checks: of the built book, and of the chapters live in JupyterLab. Every other
+# file under tests/ is a unit test.
+BROWSER := tests/test_html_book.py tests/test_jupyterlab.py
 # Two pytest workers (this is a 2-core machine); --dist loadfile keeps each file, and so each
 # notebook's cells under nbval, on one worker in order. Override with `make unit XDIST=`.
 XDIST  ?= -n 2 --dist loadfile
@@ -92,18 +95,18 @@ downloads: $(STAMP)
 test: unit book browser
 
 unit: $(STAMP)
-	$(call pytest,$(BIN)/python,$(XDIST) optlib tests --ignore=$(BROWSER))
+	$(call pytest,$(BIN)/python,$(XDIST) optlib tests $(addprefix --ignore=,$(BROWSER)))
 
 notebooks: $(STAMP)
 	$(call pytest,$(BIN)/python,$(XDIST) --nbval-lax chapters)
 
-browser: $(STAMP)
+browser: $(LAB_STAMP)
 	$(call pytest,$(BIN)/python,$(BROWSER))
 
 # The floors of pyproject's ranges, installed exactly; optlib itself with --no-deps so that
 # pip cannot move them. The unit tests only: the book's own tool chain is not pinned down.
 test-min: $(MIN_VENV)/.installed-stamp
-	$(call pytest,$(MIN_VENV)/bin/python,$(XDIST) optlib tests --ignore=$(BROWSER))
+	$(call pytest,$(MIN_VENV)/bin/python,$(XDIST) optlib tests $(addprefix --ignore=,$(BROWSER)))
 
 $(MIN_VENV)/.installed-stamp: pyproject.toml
 	test -x $(MIN_VENV)/bin/python || $(PYTHON) -m venv $(MIN_VENV)
@@ -115,11 +118,10 @@ $(MIN_VENV)/.installed-stamp: pyproject.toml
 	$(MIN_VENV)/bin/python -m pip check
 	touch $@
 
-# JupyterLab and jupyterlab-myst come on the first `make lab`: the book and the tests do not
-# need them. Jupyter refuses to run as root without --allow-root (CI machines and containers
+# JupyterLab and jupyterlab-myst come on the first `make lab` or `make browser` (its live
+# test opens a chapter in JupyterLab): the book and the unit tests do not need them. Jupyter
+# refuses to run as root without --allow-root (CI machines and containers
 # are root).
-LAB_STAMP := $(VENV)/.lab-stamp
-
 lab: $(LAB_STAMP)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_FLAGS) chapters/
 

@@ -104,6 +104,56 @@ def test_live_slider_updates_the_image(explorer):
     assert bytes(image.value) != before and bytes(image.value).startswith(b"\x89PNG")
 
 
+def test_live_learning_rate_moves_continuously_on_a_log_scale(explorer):
+    w = pytest.importorskip("ipywidgets")
+    box = explorer.live()
+    learning_rate, momentum = box.children[:2]
+    assert isinstance(learning_rate, w.FloatLogSlider)  # 0.02 to 0.25: a factor of 12.5
+    assert learning_rate.base == 10 and learning_rate.value == 0.05
+    assert np.isclose(10**learning_rate.min, 0.02) and np.isclose(10**learning_rate.max, 0.25)
+    assert isinstance(momentum, w.SelectionSlider)  # 0, 0.5, 0.9: steps through its values
+    image = box.children[-1]
+    before = bytes(image.value)
+    learning_rate.value = 0.0731  # between two values of the grid
+    assert explorer.values["learning_rate"] == 0.0731
+    assert explorer.settings.get_text() == "learning_rate = 0.0731, momentum = 0"
+    assert bytes(image.value) != before
+    # Shown again (a cell that displays it twice), the static face starts on the nearest frame.
+    page = explorer.static()
+    assert 'value="2"' in page  # 0.1 is the grid value nearest to 0.0731
+    assert explorer.values["learning_rate"] == 0.0731
+
+
+def test_continuous_sliders_can_be_chosen_or_turned_off():
+    w = pytest.importorskip("ipywidgets")
+    kwargs = dict(
+        x0=[1.2, 1.0], steps=10, sliders={"learning_rate": [0.01, 0.1], "momentum": [0.1, 0.9]}
+    )
+    stepping = explore(Quadratic([1.0, 10.0]), Momentum, continuous=[], **kwargs)
+    assert all(isinstance(c, w.SelectionSlider) for c in stepping.live().children[:2])
+    narrow = explore(
+        Quadratic([1.0, 10.0]),
+        Momentum,
+        x0=[1.2, 1.0],
+        steps=10,
+        sliders={"learning_rate": [0.05, 0.1]},  # a factor of 2: it keeps its two values
+    )
+    assert narrow.continuous == () and isinstance(narrow.live().children[0], w.SelectionSlider)
+
+
+def test_live_frames_are_full_colour_pngs_of_the_figure(explorer):
+    from io import BytesIO
+
+    from PIL import Image
+
+    pytest.importorskip("ipywidgets")
+    image = explorer.live().children[-1]
+    shown = Image.open(BytesIO(bytes(image.value)))
+    assert shown.mode == "RGB" and shown.size == explorer.canvas.get_width_height()
+    stored = Image.open(BytesIO(explorer.png()))  # the static face's frame: a small palette
+    assert stored.mode == "P" and stored.size == shown.size
+
+
 def test_loss_panel_is_fixed_so_frames_compare(explorer):
     limits = explorer.ax_loss.get_ylim()
     explorer.update(learning_rate=0.02)
@@ -128,6 +178,26 @@ def test_sweep_html_labels_each_frame():
             dict(sliders={"learning_rate": [0.1, 0.2]}, start={"learning_rate": 0.15}),
             ValueError,
             "learning_rate",
+        ),
+        (
+            dict(sliders={"learning_rate": [0.1, 2.0]}, continuous="learning_rate"),
+            TypeError,
+            "continuous must be a list of slider names; got 'learning_rate'",
+        ),
+        (
+            dict(sliders={"learning_rate": [0.1, 2.0]}, continuous=["momentum"]),
+            ValueError,
+            "continuous names 'momentum', which is not one of the sliders",
+        ),
+        (
+            dict(sliders={"learning_rate": [0.1, 0.5]}, continuous=["learning_rate"]),
+            ValueError,
+            r"continuous names 'learning_rate', whose values \[0.1, 0.5\] are not positive",
+        ),
+        (
+            dict(sliders={"learning_rate": [0, 0.5]}, continuous=["learning_rate"]),
+            ValueError,
+            "are not positive floats",
         ),
     ],
 )
