@@ -347,23 +347,27 @@ class Booth(_Surface2D):
 
 
 class Saddle(_Surface2D):
-    r"""A saddle, :math:`f(x, y) = \tfrac12 (x^2 - \gamma y^2)`: its only stationary point,
+    r"""A saddle, :math:`f(x, y) = \tfrac12 (x^2 - \lambda y^2)`: its only stationary point,
     the origin, is not a minimum, and :math:`f` is unbounded below.
 
-    ``minimizer`` is None and ``saddle_point`` is the origin. Started exactly on the
-    :math:`x` axis, gradient descent walks into the saddle point and stays; any offset in
-    :math:`y` grows by :math:`(1 + \eta\gamma)` per step, so noise or momentum escapes it.
+    The Hessian's eigenvalues are :math:`1` and :math:`-\lambda` (the book writes a curvature
+    as :math:`\lambda`). ``minimizer`` is None and ``saddle_point`` is the origin. Started
+    exactly on the :math:`x` axis, gradient descent walks into the saddle point and stays; any
+    offset in :math:`y` grows by :math:`(1 + \eta\lambda)` per step, so noise or momentum
+    escapes it.
 
     Parameters
     ----------
-    gamma : float, default 1.0
-        :math:`\gamma > 0`, the curvature along :math:`y` (downwards).
+    curvature : float, default 1.0
+        :math:`\lambda > 0`, the curvature along :math:`y` (downwards).
 
     Examples
     --------
     >>> import numpy as np
     >>> Saddle().grad(np.array([1.0, 1.0])).tolist()
     [1.0, -1.0]
+    >>> Saddle(curvature=3.0).value(np.array([1.0, 1.0]))
+    -1.0
     """
 
     name = "saddle"
@@ -371,14 +375,14 @@ class Saddle(_Surface2D):
     min_value = None
     saddle_point = _constant([0.0, 0.0])
 
-    def __init__(self, gamma: float = 1.0):
-        self.gamma = _checks.real("gamma", gamma, low=0.0, low_open=True)
+    def __init__(self, curvature: float = 1.0):
+        self.curvature = _checks.real("curvature", curvature, low=0.0, low_open=True)
 
     def value(self, x):
         x, y = _point(x, 2)
-        out = 0.5 * (x**2 - self.gamma * y**2)
+        out = 0.5 * (x**2 - self.curvature * y**2)
         return float(out) if np.ndim(out) == 0 else out
 
     def grad(self, x) -> np.ndarray:
         x, y = _point(x, 2)
-        return np.array([x, -self.gamma * y])
+        return np.array([x, -self.curvature * y])

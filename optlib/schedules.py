@@ -357,10 +357,11 @@ def lr_range_test(
 
     .. math::
 
-        a_i = \beta a_{i-1} + (1 - \beta)\,\ell_i, \quad a_{-1} = 0, \qquad
-        \bar\ell_i = \frac{a_i}{1 - \beta^{i+1}}
+        a_i = \rho a_{i-1} + (1 - \rho)\,\ell_i, \quad a_{-1} = 0, \qquad
+        \bar\ell_i = \frac{a_i}{1 - \rho^{i+1}}
 
-    with :math:`\beta` = ``smoothing``. At first the rate is too small to change anything,
+    with :math:`\rho` = ``smoothing`` (the book's symbol for the decay of a running average;
+    :math:`\beta` is momentum's). At first the rate is too small to change anything,
     then the loss falls, then the steps become too large and it shoots up: the test stops as
     soon as :math:`\bar\ell_i > c \min_{j < i} \bar\ell_j` (:math:`c` = ``diverge_factor``)
     or the loss is no longer finite.
@@ -404,7 +405,7 @@ def lr_range_test(
     params : array_like, optional
         Starting parameters (copied); default ``model.init_params(rng)``.
     smoothing : float, default 0.98
-        :math:`\beta \in [0, 1)`; 0 turns smoothing off.
+        :math:`\rho \in [0, 1)`; 0 turns smoothing off.
     diverge_factor : float, default 4
         :math:`c > 1`.
 

@@ -216,7 +216,7 @@ CASES = [
     ("objective-kappa-below-1", lambda: Quadratic.from_condition_number(0.5), ValueError, "kappa"),
     ("objective-dim-float", lambda: Quadratic.from_condition_number(10.0, 2.0), TypeError, "dim"),
     ("objective-rosenbrock-b-0", lambda: Rosenbrock(b=0.0), ValueError, "b must"),
-    ("objective-saddle-gamma", lambda: Saddle(gamma=-1.0), ValueError, "gamma"),
+    ("objective-saddle-curvature", lambda: Saddle(curvature=-1.0), ValueError, "curvature"),
     ("objective-value-x-3d", lambda: BOWL.value(np.zeros(3)), ValueError, "x must"),
     ("objective-grad-x-scalar", lambda: Rosenbrock().grad(1.0), ValueError, "x must"),
     ("objective-value-x-strings", lambda: Rosenbrock().value(["a", "b"]), TypeError, "x must"),

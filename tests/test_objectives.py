@@ -20,7 +20,7 @@ WITH_MINIMUM = {
     "himmelblau": Himmelblau(),
     "booth": Booth(),
 }
-ALL = {**WITH_MINIMUM, "saddle": Saddle(), "saddle-gamma-3": Saddle(gamma=3.0)}
+ALL = {**WITH_MINIMUM, "saddle": Saddle(), "saddle-curvature-3": Saddle(curvature=3.0)}
 
 with_minimum = pytest.mark.parametrize("f", WITH_MINIMUM.values(), ids=WITH_MINIMUM.keys())
 every_objective = pytest.mark.parametrize("f", ALL.values(), ids=ALL.keys())
@@ -308,7 +308,7 @@ class TestSaddle:
         np.testing.assert_array_equal(f.grad(f.saddle_point), [0.0, 0.0])
 
     def test_up_along_x_down_along_y(self):
-        f = Saddle(gamma=2.0)
+        f = Saddle(curvature=2.0)
         assert f.value(np.array([1.0, 0.0])) == 0.5
         assert f.value(np.array([0.0, 1.0])) == -1.0
         np.testing.assert_array_equal(f.grad(np.array([1.0, 1.0])), [1.0, -2.0])
@@ -338,7 +338,7 @@ BAD_CONSTRUCTION = {
     "kappa-with-dim-1": (lambda: Quadratic.from_condition_number(10.0, dim=1), r"kappa=10"),
     "rosenbrock-b-0": (lambda: Rosenbrock(b=0.0), r"b must be a finite number > 0; got 0\.0"),
     "rosenbrock-a-nan": (lambda: Rosenbrock(a=NAN), r"a must be a finite number; got nan"),
-    "saddle-gamma-0": (lambda: Saddle(gamma=0.0), r"gamma must be a finite number > 0"),
+    "saddle-curvature-0": (lambda: Saddle(curvature=0.0), r"curvature must be a finite number > 0"),
     "eigenvalues-2d": (lambda: Quadratic([[1.0, 2.0]]), r"eigenvalues must be 1-dimensional"),
     "angle-nan": (lambda: Quadratic([1.0, 2.0], angle=NAN), r"angle must be a finite"),
 }
