@@ -96,9 +96,9 @@ class StepDecay:
 
     .. math::
 
-        \eta_t = \eta\, \gamma^{\lfloor t / k \rfloor}
+        \eta_t = \eta\, q^{\lfloor t / k \rfloor}
 
-    with :math:`\gamma` = ``factor`` and :math:`k` = ``every`` (``torch.optim.lr_scheduler.StepLR``
+    with :math:`q` = ``factor`` and :math:`k` = ``every`` (``torch.optim.lr_scheduler.StepLR``
     counted in steps). The classic recipe: divide by 10 at fixed points of training (He et al.
     2016, "Deep residual learning for image recognition").
 
@@ -109,7 +109,7 @@ class StepDecay:
     every : int
         :math:`k \ge 1`, steps between drops.
     factor : float, default 0.1
-        :math:`\gamma \in (0, 1]`.
+        :math:`q \in (0, 1]`.
 
     Examples
     --------
@@ -137,9 +137,9 @@ class Exponential:
 
     .. math::
 
-        \eta_t = \eta\, \gamma^{t / k}
+        \eta_t = \eta\, q^{t / k}
 
-    with :math:`\gamma` = ``factor`` and :math:`k` = ``every``: the continuous version of
+    with :math:`q` = ``factor`` and :math:`k` = ``every``: the continuous version of
     :class:`StepDecay` (``torch.optim.lr_scheduler.ExponentialLR`` is :math:`k = 1`; Keras's
     ``ExponentialDecay`` names them ``decay_rate`` and ``decay_steps``).
 
@@ -148,7 +148,7 @@ class Exponential:
     learning_rate : float
         :math:`\eta > 0`, the rate of step 0.
     factor : float
-        :math:`\gamma \in (0, 1]`.
+        :math:`q \in (0, 1]`.
     every : int, default 1
         :math:`k \ge 1`.
 
