@@ -59,6 +59,7 @@ later, when a slider moves. Moving a slider then recomputes without checking aga
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import html
@@ -336,6 +337,16 @@ def _static_names(static, sliders: dict, most: int | None = None) -> list[str]:
     return static
 
 
+_PATHS_KEPT = 32  # runs an Explorer keeps: the last settings shown and their neighbours
+
+
+def _setting_key(setting: dict) -> tuple:
+    """A setting as a dictionary key: a log slider's value rounded to 10 significant digits,
+    far finer than its step (a factor of 1.023) and coarser than the last bits the browser's
+    arithmetic and Python's may differ in."""
+    return tuple((n, float(f"{v:.10g}") if isinstance(v, float) else v) for n, v in setting.items())
+
+
 def _continuous_names(continuous, sliders: dict) -> tuple[str, ...]:
     """The sliders the live face moves continuously: ``continuous`` (a list of names, each
     with a grid that :func:`_log_range` accepts), default ``learning_rate`` when it has one."""
@@ -374,6 +385,9 @@ class _Faces:
         """The figure as drawn by the last :meth:`update`, as PNG bytes."""
         return _png(self.canvas)
 
+    def _after_move(self) -> None:
+        """Called by the live face once a move is drawn and sent (see Explorer)."""
+
     def _slider(self, w, name: str, grid: list):
         """One live slider: log-scaled and continuous between the ends of its grid for a name
         in ``continuous`` (a learning rate), else stepping through the grid's values."""
@@ -410,6 +424,7 @@ class _Faces:
             def on_change(change, name=name):
                 self.update(**{name: change["new"]})
                 image.value = _live_png(self.canvas)
+                self._after_move()
 
             slider.observe(on_change, names="value")
             controls.append(slider)
@@ -521,6 +536,8 @@ class Explorer(_Faces):
         self.static_names = static
         self.continuous = _continuous_names(continuous, self.sliders)
         self.objective, self.make_optimizer = objective, optimizer
+        self._paths: dict = {}  # recent runs by setting, most recent last (see run)
+        self._move_count = 0
         self._value = _value_function(objective)
         self.fixed = fixed
         self.x0, self.steps, self.dpi = x0, steps, dpi
@@ -596,9 +613,54 @@ class Explorer(_Faces):
         Unchecked: the arguments were checked by the constructor, and a slider only moves to
         one of its checked values.
         """
-        optimizer = self.optimizer(**(self.values | values))
-        # A diverging run is shown, not warned about: the kernel only writes its message.
-        return _minimize(self._value, self.objective.grad, optimizer, self.x0, self.steps)
+        setting = self.values | values
+        key = _setting_key(setting)
+        path = self._paths.pop(key, None)
+        if path is None:
+            optimizer = self.optimizer(**setting)
+            # A diverging run is shown, not warned about: the kernel only writes its message.
+            path = _minimize(self._value, self.objective.grad, optimizer, self.x0, self.steps)
+        self._paths[key] = path  # the most recent last
+        while len(self._paths) > _PATHS_KEPT:
+            del self._paths[next(iter(self._paths))]
+        return path
+
+    def _neighbours(self) -> list[dict]:
+        """The settings one slider step away from the current one: where a reader's next key
+        press or small drag lands."""
+        around = []
+        for name, grid in self.sliders.items():
+            value = self.values[name]
+            if name in self.continuous:  # the log slider's step: 0.01 in the exponent
+                exponent = math.log10(value)
+                low, high = _log_range(grid)
+                steps = [10 ** (exponent + d) for d in (-0.01, 0.01) if low <= exponent + d <= high]
+            else:
+                i = _nearest(grid, value)
+                steps = [grid[j] for j in (i - 1, i + 1) if 0 <= j < len(grid)]
+            around += [self.values | {name: v} for v in steps]
+        return around
+
+    def _after_move(self) -> None:
+        """Compute the paths of the neighbouring settings while the reader looks at this one,
+        one per turn of the kernel's event loop, so that a message from the next move waits
+        for one run at most and then usually finds its path ready."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not inside a kernel's loop (a script): nothing to overlap with
+            return
+        self._move_count += 1
+        pending, move = self._neighbours(), self._move_count
+
+        def next_one():
+            if move != self._move_count or not pending:  # a newer move has its own queue
+                return
+            setting = pending.pop(0)
+            if _setting_key(setting) not in self._paths:
+                self.run(**setting)
+            loop.call_soon(next_one)
+
+        loop.call_later(0.005, next_one)  # first let the kernel report that it is idle
 
     def update(self, **values) -> float:
         """Set the hyperparameters in ``values`` (slider name -> one of its values), re-run

@@ -3,9 +3,9 @@
 Shared by the live test (tests/test_jupyterlab.py) and the latency benchmark
 (benchmarks/bench_lab_sliders.py). JupyterLab serves a copy of the chapters in a temporary
 folder, with autosave off, so that running them never writes outputs into the repository.
-Its settings are the reader's defaults but three: no news prompt, no autosave, and every cell
-rendered at once (JupyterLab otherwise renders only the cells near the screen, and a figure
-far down the page would not exist to be moved).
+Its settings are the reader's defaults but two: no news prompt and no autosave. JupyterLab
+renders only the cells near the screen, so a figure is scrolled to before its slider moves;
+``Lab(render_all=True)`` renders every cell at once, for checks over the whole page.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 SETTINGS = {
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
         "fetchNews": "false",
@@ -36,17 +35,28 @@ SETTINGS = {
     },
 }
 
-# The live figures of the page: a box holding a widget image and slider handles (noUiSlider).
-FIGURES_JS = """() => [...document.querySelectorAll('.widget-vbox')].filter(
-    (box) => box.querySelector(':scope > .widget-image') && box.querySelector('.noUi-handle'))"""
+# The code cells whose output is a live widget, by index in the notebook.
+LIVE_CELLS_JS = """() => window.jupyterapp.shell.currentWidget.content.widgets.flatMap((c, i) =>
+    c.model.type === 'code' && c.model.outputs.toJSON().some(
+    (o) => o.data && o.data['application/vnd.jupyter.widget-view+json']) ? [i] : [])"""
+# Scroll a cell to the middle of the screen, as a reader does; JupyterLab renders it there.
+# Returns the number of slider handles of its figure.
+SCROLL_JS = """async ([cell]) => {
+  const notebook = window.jupyterapp.shell.currentWidget.content;
+  await notebook.scrollToItem(cell, 'center');
+  const node = notebook.widgets[cell].node;
+  for (let i = 0; i < 100 && !node.querySelector('.widget-image'); i++)
+    await new Promise((r) => setTimeout(r, 50));
+  return node.querySelectorAll('.noUi-handle').length;
+}"""
 
 # One key press on a slider handle, and the milliseconds until the figure's new image is
 # decoded (-1 when no new image comes within 10 s). Resolves with the new image's bytes too, as
 # base64, so that the caller can check that it changed.
-MOVE_JS = """async ([figure, slider, key]) => {
-  const box = (FIGURES)()[figure];
+MOVE_JS = """async ([cell, slider, key]) => {
+  const box = window.jupyterapp.shell.currentWidget.content.widgets[cell].node;
   const handle = box.querySelectorAll('.noUi-handle')[slider];
-  const image = box.querySelector(':scope > .widget-image');
+  const image = box.querySelector('.widget-image');
   const before = image.src;
   handle.focus();
   const t0 = performance.now();
@@ -67,23 +77,36 @@ MOVE_JS = """async ([figure, slider, key]) => {
   let text = '';
   for (const b of bytes) text += String.fromCharCode(b);
   return {ms, png: btoa(text)};
-}""".replace("FIGURES", FIGURES_JS)
+}"""
 
 NOTEBOOK_JS = "window.jupyterapp && window.jupyterapp.shell.currentWidget"
 KERNEL_IDLE_JS = (
     "(() => { const nb = NOTEBOOK; const k = nb && nb.sessionContext.session?.kernel;"
     " return k && k.status === 'idle'; })()"
 ).replace("NOTEBOOK", NOTEBOOK_JS)
-# Every code cell ran: none waits (prompt "[*]") and the kernel is idle.
+# Every code cell ran (each has an execution count) and the kernel is idle.
 ALL_RAN_JS = (
     "(() => { const nb = NOTEBOOK; return nb.sessionContext.session.kernel.status === 'idle' &&"
     " nb.content.widgets.every((c) => c.model.type !== 'code' ||"
-    " (c.model.executionCount !== null && !c.promptNode?.textContent.includes('*'))); })()"
+    " c.model.executionCount !== null); })()"
 ).replace("NOTEBOOK", NOTEBOOK_JS)
-# What the kernel reported as an error in the notebook's outputs.
-ERROR_OUTPUTS_JS = """() => [...document.querySelectorAll(
-    '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]')].map(
-    (e) => e.innerText.slice(0, 500))"""
+# The longest delay of a 25 ms timer over half a second: near 0 when the page is idle.
+# jupyterlab-myst re-renders the Markdown cells for seconds after a run.
+MAIN_THREAD_LAG_JS = """async () => {
+  let last = performance.now(), worst = 0;
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    const now = performance.now();
+    worst = Math.max(worst, now - last - 25);
+    last = now;
+  }
+  return worst;
+}"""
+# What the kernel reported as an error in the notebook's outputs (read from the model: a cell
+# far from the screen is not rendered).
+ERROR_OUTPUTS_JS = """() => window.jupyterapp.shell.currentWidget.content.widgets.flatMap((c) =>
+    c.model.type !== 'code' ? [] : c.model.outputs.toJSON().filter(
+    (o) => o.output_type === 'error').map((o) => `${o.ename}: ${o.evalue}`))"""
 
 
 def _free_port() -> int:
@@ -93,10 +116,11 @@ def _free_port() -> int:
 
 
 class Lab:
-    """JupyterLab serving a copy of ``chapters/`` (and ``benchmarks/results``, which two
-    chapters read), on a free loopback port with a random token; a context manager."""
+    """JupyterLab serving a copy of ``chapters/`` (and ``benchmarks/``, which chapters read),
+    on a free loopback port with a random token; a context manager."""
 
-    def __init__(self):
+    def __init__(self, render_all: bool = False):
+        self.render_all = render_all
         self.tmp = Path(tempfile.mkdtemp(prefix="optlib-lab-"))
         self.port, self.token = _free_port(), secrets.token_hex(16)
         self.log_path = self.tmp / "server.log"
@@ -105,9 +129,15 @@ class Lab:
     def __enter__(self) -> Lab:
         book = self.tmp / "book"
         shutil.copytree(ROOT / "chapters", book / "chapters")
-        shutil.copytree(ROOT / "benchmarks" / "results", book / "benchmarks" / "results")
+        shutil.copytree(  # chapter 2 imports a helper from it, two chapters read results/
+            ROOT / "benchmarks", book / "benchmarks", ignore=shutil.ignore_patterns("__pycache__")
+        )
         settings = self.tmp / "settings"
-        for name, values in SETTINGS.items():
+        settings_files = dict(SETTINGS)
+        if self.render_all:
+            name = "@jupyterlab/notebook-extension/tracker.jupyterlab-settings"
+            settings_files[name] = {"windowingMode": "none"}
+        for name, values in settings_files.items():
             path = settings / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(values))
@@ -165,21 +195,42 @@ class Lab:
     def run_all(self, page, timeout_s: float = 300) -> None:
         """Run every cell, as Run > Run All Cells does, and wait until the last has run."""
         page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        page.wait_for_function(ALL_RAN_JS, timeout=timeout_s * 1000, polling=250)
+        deadline = time.monotonic() + timeout_s
+        while not page.evaluate(ALL_RAN_JS):
+            errors = self.error_outputs(page)
+            if errors:  # Run All stops at the first error: no point waiting
+                raise RuntimeError(f"a cell failed: {errors[0]}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the cells did not all run within {timeout_s:g} s")
+            page.wait_for_timeout(250)
+        self.settle(page)
 
     @staticmethod
-    def figures(page) -> list[int]:
-        """The number of slider handles of each live figure on the page, in page order."""
-        return page.evaluate(
-            f"() => ({FIGURES_JS})().map((b) => b.querySelectorAll('.noUi-handle').length)"
-        )
+    def settle(page, timeout_s: float = 60) -> None:
+        """Wait until the page's main thread is idle (no delay of 20 ms or more)."""
+        deadline = time.monotonic() + timeout_s
+        while page.evaluate(MAIN_THREAD_LAG_JS) >= 20 and time.monotonic() < deadline:
+            pass
 
     @staticmethod
-    def move(page, figure: int, slider: int, key: str) -> dict:
-        """Press ``key`` (ArrowRight, ArrowLeft) on a slider: ``ms`` until the new image is
-        decoded (-1 if none came) and ``png``, the new image as base64."""
-        page.evaluate(f"([i]) => ({FIGURES_JS})()[i].scrollIntoView({{block: 'center'}})", [figure])
-        return page.evaluate(MOVE_JS, [figure, slider, key])
+    def live_cells(page) -> list[int]:
+        """The cells with a live figure, by index in the notebook."""
+        return page.evaluate(LIVE_CELLS_JS)
+
+    @staticmethod
+    def show(page, cell: int) -> int:
+        """Scroll ``cell`` to the middle of the screen and let it settle; returns the number of
+        sliders of its figure."""
+        sliders = page.evaluate(SCROLL_JS, [cell])
+        Lab.settle(page)
+        return sliders
+
+    @staticmethod
+    def move(page, cell: int, slider: int, key: str) -> dict:
+        """Press ``key`` (ArrowRight, ArrowLeft) on a slider of the figure in ``cell``, shown
+        first: ``ms`` until the new image is decoded (-1 if none came) and ``png``, the new
+        image as base64."""
+        return page.evaluate(MOVE_JS, [cell, slider, key])
 
     @staticmethod
     def error_outputs(page) -> list[str]:

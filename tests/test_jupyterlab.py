@@ -33,7 +33,7 @@ def _labels(notebook: str) -> set[str]:
 @pytest.fixture(scope="module")
 def chapter():
     """The chapter, run from the first cell to the last, with what its console printed."""
-    with Lab() as lab, playwright.sync_playwright() as p:
+    with Lab(render_all=True) as lab, playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         console = []
@@ -70,10 +70,11 @@ def test_myst_is_rendered_and_solutions_stay_folded(chapter):
 
 def test_moving_the_slider_changes_the_figure(chapter):
     lab, page, _ = chapter
-    assert lab.figures(page) == [1]  # one figure with one slider: the learning rate
+    (cell,) = lab.live_cells(page)  # one figure
+    assert lab.show(page, cell) == 1  # with one slider: the learning rate
     images = set()
     for key in ("ArrowLeft", "ArrowLeft", "ArrowLeft"):  # from 0.15, three smaller rates
-        moved = lab.move(page, 0, 0, key)
+        moved = lab.move(page, cell, 0, key)
         assert moved["ms"] >= 0, f"no new image after {key}"
         png = base64.b64decode(moved["png"])
         assert png.startswith(b"\x89PNG")

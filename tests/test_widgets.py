@@ -141,6 +141,46 @@ def test_continuous_sliders_can_be_chosen_or_turned_off():
     assert narrow.continuous == () and isinstance(narrow.live().children[0], w.SelectionSlider)
 
 
+def test_neighbours_are_one_slider_step_away(explorer):
+    # learning_rate moves on a log scale (0.02 to 0.25), momentum steps through 0, 0.5, 0.9
+    around = explorer._neighbours()
+    rates = sorted(
+        s["learning_rate"] for s in around if s["momentum"] == 0.0 and s["learning_rate"] != 0.05
+    )
+    assert np.allclose(rates, [0.05 * 10**-0.01, 0.05 * 10**0.01])
+    assert {"learning_rate": 0.05, "momentum": 0.5} in around  # 0 has one neighbour: 0.5
+    assert len(around) == 3
+
+
+def test_runs_are_kept_and_the_neighbours_computed_while_the_kernel_waits(explorer):
+    import asyncio
+
+    first = explorer.run(learning_rate=0.1)
+    assert explorer.run(learning_rate=0.1) is first  # kept: the same run is not repeated
+    explorer._after_move()  # outside an event loop (a script): nothing is scheduled
+    assert len(explorer._paths) == 2  # the start and 0.1
+
+    async def a_move_then_a_pause():
+        explorer._after_move()
+        await asyncio.sleep(0.5)
+
+    asyncio.run(a_move_then_a_pause())
+    for setting in explorer._neighbours():
+        key = tuple((n, float(f"{v:.10g}")) for n, v in setting.items())
+        assert key in explorer._paths
+    neighbour = explorer._neighbours()[0]
+    kept = explorer._paths[tuple((n, float(f"{v:.10g}")) for n, v in neighbour.items())]
+    fresh = explore(
+        Quadratic([1.0, 10.0]),
+        Momentum,
+        x0=[1.2, 1.0],
+        steps=40,
+        sliders={"learning_rate": LEARNING_RATES, "momentum": [0.0, 0.5, 0.9]},
+        start={"learning_rate": 0.05, "momentum": 0.0},
+    ).run(**neighbour)
+    np.testing.assert_array_equal(kept.points, fresh.points)  # the run of that very setting
+
+
 def test_live_frames_are_full_colour_pngs_of_the_figure(explorer):
     from io import BytesIO
 

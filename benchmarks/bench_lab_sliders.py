@@ -1,0 +1,137 @@
+"""What a reader waits for in JupyterLab: from a key press on a slider to the new figure.
+
+JupyterLab runs headless on loopback (tests/lab_session.py) and Chromium opens each chapter,
+runs all its cells, then presses the arrow keys on every slider of every live figure, at a
+reader's pace (one move once the last has been drawn, then a pause). One move is timed from
+the key press to the new image decoded in the page: the browser, the websocket, the kernel's
+re-run and redraw, the PNG, and back. The first move of each figure is reported on its own:
+it is slower (the browser and the kernel each run the path for the first time) and a reader
+makes it once. Target, per chapter, over the other moves: median at most 50 ms, worst at most
+100 ms. bench_sliders.py times the kernel's part alone.
+
+Needs JupyterLab (`make lab` installs it) and Chromium at /usr/bin/chromium.
+
+Run:     .venv/bin/python benchmarks/bench_lab_sliders.py [chapter.ipynb ...]
+Writes:  benchmarks/results/lab_sliders.json (only when run over every chapter)
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import statistics
+import sys
+from pathlib import Path
+
+from _machine import describe_machine
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from lab_session import CHROMIUM, CHROMIUM_ARGS, Lab  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+OUT = ROOT / "benchmarks" / "results" / "lab_sliders.json"
+MEDIAN_MS, WORST_MS = 50.0, 100.0
+MOVES = 8  # per slider
+PAUSE_MS = 300  # between moves: a reader looks at the figure
+
+
+def slider_moves(lab, page, cell: int, slider: int, moves: int = MOVES) -> list[float]:
+    """Milliseconds of ``moves`` moves of one slider, turning back at each end of its range."""
+    times, key, stuck = [], "ArrowLeft", 0
+    while len(times) < moves:
+        moved = lab.move(page, cell, slider, key)
+        if moved["ms"] < 0:  # at an end of the range: nothing to draw
+            stuck += 1
+            if stuck == 2:
+                raise RuntimeError(f"cell {cell}, slider {slider} does not move either way")
+            key = "ArrowRight" if key == "ArrowLeft" else "ArrowLeft"
+            continue
+        stuck = 0
+        times.append(moved["ms"])
+        page.wait_for_timeout(PAUSE_MS)
+    return times
+
+
+def chapter_row(lab, browser, notebook: str) -> dict | None:
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    try:
+        lab.open(page, notebook)
+        lab.run_all(page)
+        errors = lab.error_outputs(page)
+        if errors:
+            raise RuntimeError(f"{notebook}: {errors}")
+        cells = lab.live_cells(page)
+        if not cells:
+            return None
+        times, first, sliders = [], [], 0
+        for cell in cells:
+            shown = lab.show(page, cell)
+            sliders += shown
+            first += slider_moves(lab, page, cell, 0, moves=1)
+            for slider in range(shown):
+                times += slider_moves(lab, page, cell, slider)
+        return dict(
+            chapter=Path(notebook).stem,
+            figures=len(cells),
+            sliders=sliders,
+            moves=len(times),
+            median_ms=statistics.median(times),
+            max_ms=max(times),
+            first_move_ms=max(first),
+        )
+    finally:
+        page.evaluate("window.jupyterapp.commands.execute('kernelmenu:shutdown')")
+        page.close()
+
+
+def main(argv: list[str]) -> int:
+    chosen = argv or sorted(p.name for p in (ROOT / "chapters").glob("[0-9]*.ipynb"))
+    rows = []
+    with Lab() as lab, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for notebook in chosen:
+            row = chapter_row(lab, browser, notebook)
+            if row is None:
+                print(f"{notebook:32} no live figure")
+                continue
+            rows.append(row)
+            print(
+                f"{row['chapter']:28} {row['sliders']} sliders, {row['moves']:3} moves: "
+                f"median {row['median_ms']:5.0f} ms, worst {row['max_ms']:5.0f} ms "
+                f"(first move of a figure: up to {row['first_move_ms']:4.0f} ms)"
+            )
+        browser.close()
+    misses = [r["chapter"] for r in rows if r["median_ms"] > MEDIAN_MS or r["max_ms"] > WORST_MS]
+    print(
+        f"target {MEDIAN_MS:g} ms median, {WORST_MS:g} ms worst: "
+        + ("met" if not misses else "missed by " + ", ".join(misses))
+    )
+    if argv:
+        return 0
+    OUT.write_text(
+        json.dumps(
+            dict(
+                meta=dict(
+                    command="python benchmarks/bench_lab_sliders.py",
+                    python=platform.python_version(),
+                    host=describe_machine(),
+                    target=f"per chapter, median at most {MEDIAN_MS:g} ms and worst at most "
+                    f"{WORST_MS:g} ms from key press to new image",
+                    moves_per_slider=MOVES,
+                    pause_ms=PAUSE_MS,
+                ),
+                rows=rows,
+                misses=misses,
+            ),
+            indent=2,
+        )
+        + "\n"
+    )
+    print(f"wrote {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
