@@ -445,3 +445,31 @@ def test_phone_menu_opens_the_table_of_contents(browser, book_url):
         page.screenshot(path=str(SCREENSHOTS / "phone-dark-menu.png"))
     finally:
         context.close()
+
+
+def test_search_snippets_show_math_as_text(browser, book_url):
+    """The search page's snippets show math as a reader reads it, "η / (1 - β)", not as the
+    TeX source the page holds before MathJax runs (_static/search-math.js)."""
+    page = browser.new_page(viewport=DESKTOP)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    try:
+        convert = "(tex) => window.optlibTexToText(tex)"
+        page.goto(f"{book_url}/search.html?q=momentum", wait_until="load")
+        assert page.evaluate(convert, r"\(\eta / (1 - \beta)\)") == "η / (1 - β)"
+        assert page.evaluate(convert, r"\(\frac{\eta}{\sqrt{\hat v_t} + \epsilon}\)") == (
+            "η/(√v_t + ε)"
+        )
+        assert page.evaluate(convert, r"\(\tfrac12 \eta\, \mathrm{mean}(g^2)\)") == (
+            "½ η mean(g^2)"
+        )
+        page.wait_for_function(  # Sphinx's status line, once every page's snippet is in
+            "document.querySelector('#search-results .search-summary')"
+            "?.textContent.includes('found')"
+        )
+        texts = page.locator("#search-results p.context").all_inner_texts()
+        assert len(texts) >= 5
+        raw = [t for t in texts if re.search(r"\\[()\[\]]|\\[a-zA-Z]{2,}", t)]
+        assert raw == [], f"snippets with TeX: {raw[:2]}"
+        assert any("β" in t or "η" in t for t in texts), texts[:3]
+    finally:
+        page.close()
