@@ -140,7 +140,7 @@ lint: $(STAMP)
 # build this machine has on disk, where a version range would pull a CUDA build of several GB.
 # lion-pytorch (the Lion authors' package, torch.optim has no Lion) goes without its
 # dependencies, so that it cannot replace that torch.
-bench: $(STAMP)
+bench: $(LAB_STAMP)
 	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -c "import lion_pytorch" 2>/dev/null || \
 		$(BIN)/python -m pip install --quiet --no-deps lion-pytorch==0.2.5
