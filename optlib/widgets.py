@@ -611,7 +611,8 @@ class Explorer(_Faces):
         (the others as they are), without changing the figure.
 
         Unchecked: the arguments were checked by the constructor, and a slider only moves to
-        one of its checked values.
+        one of its checked values or, continuous, between two of them. The last 32 runs are
+        kept: a setting shown again (or computed ahead, see the live face) is not re-run.
         """
         setting = self.values | values
         key = _setting_key(setting)
