@@ -141,12 +141,43 @@ def test_every_chapter_mentioned_by_number_is_a_link():
 
 
 def test_chapter_links_point_at_their_chapters():
-    """[chapter 3](03_momentum.ipynb): the number in the text is the number of the file."""
-    link = re.compile(r"\[[Cc]hapter (\d+)\]\((\d\d)_[a-z_]+\.ipynb\)")
+    """[chapter 3](03_momentum.ipynb), or [chapter 3](03_momentum.ipynb#mom-rates) for a
+    section: the number in the text is the number of the file."""
+    link = re.compile(r"\[[Cc]hapter (\d+)\]\(((\d\d)_[a-z_]+\.ipynb)(#[\w-]+)?\)")
     for where, text in markdown_texts():
         for m in link.finditer(text):
-            assert int(m.group(1)) == int(m.group(2)), f"{where}: {m.group(0)}"
-            assert (ROOT / "chapters" / m.group(0).split("](")[1][:-1]).exists(), m.group(0)
+            assert int(m.group(1)) == int(m.group(3)), f"{where}: {m.group(0)}"
+            assert (ROOT / "chapters" / m.group(2)).exists(), m.group(0)
+
+
+def test_references_stay_inside_their_chapter():
+    """A {ref} resolves only within its notebook in JupyterLab (jupyterlab-myst shows no link
+    and logs an error otherwise): a section of another chapter is linked as
+    [text](NN_file.ipynb#label), which _ext/label_anchors.py resolves in the HTML book."""
+    chapters = sorted((ROOT / "chapters").glob("*.ipynb"))
+    texts = {
+        p.name: "\n".join(
+            "".join(c["source"])
+            for c in json.loads(p.read_text("utf-8"))["cells"]
+            if c["cell_type"] == "markdown"
+        )
+        for p in chapters
+    }
+    defined = {  # label -> the chapter that defines it, by `(label)=` or `:label: label`
+        a or b: name
+        for name, text in texts.items()
+        for a, b in re.findall(r"^\(([\w-]+)\)=|:label: ([\w-]+)", text, re.M)
+    }
+    crossing = [
+        f"{name}: {{ref}}`{ref}`"
+        for name, text in texts.items()
+        for ref in re.findall(r"\{ref\}`(?:[^`<]*<)?([\w-]+)>?`", text)
+        if defined.get(ref, name) != name
+    ]
+    assert crossing == [], "link these as [text](file.ipynb#label):\n" + "\n".join(crossing)
+    for name, text in texts.items():  # and every such link names a label of that chapter
+        for target, label in re.findall(r"\]\((\d\d_[a-z_]+\.ipynb)#([\w-]+)\)", text):
+            assert defined.get(label) == target, f"{name}: {target}#{label}"
 
 
 def test_every_benchmark_records_its_machine():
