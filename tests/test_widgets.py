@@ -6,14 +6,13 @@ import numpy as np
 import pytest
 
 from optlib import SGD, Momentum, Quadratic, Rosenbrock
-from optlib.widgets import LOSS_FLOOR, Sweep, explore, frames_of, sweep, sweep_html
+from optlib.widgets import LOSS_FLOOR, Sweep, _setting_key, explore, frames_of, sweep, sweep_html
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 LEARNING_RATES = [0.02, 0.05, 0.1, 0.25]  # 2 / L = 0.2 for eigenvalues (1, 10): 0.25 diverges
 
 
-@pytest.fixture
-def explorer():
+def momentum_explorer():
     return explore(
         Quadratic([1.0, 10.0]),
         Momentum,
@@ -22,6 +21,11 @@ def explorer():
         sliders={"learning_rate": LEARNING_RATES, "momentum": [0.0, 0.5, 0.9]},
         start={"learning_rate": 0.05, "momentum": 0.0},
     )
+
+
+@pytest.fixture
+def explorer():
+    return momentum_explorer()
 
 
 def test_starts_at_the_given_values_and_runs(explorer):
@@ -166,18 +170,10 @@ def test_runs_are_kept_and_the_neighbours_computed_while_the_kernel_waits(explor
 
     asyncio.run(a_move_then_a_pause())
     for setting in explorer._neighbours():
-        key = tuple((n, float(f"{v:.10g}")) for n, v in setting.items())
-        assert key in explorer._paths
+        assert _setting_key(setting) in explorer._paths
     neighbour = explorer._neighbours()[0]
-    kept = explorer._paths[tuple((n, float(f"{v:.10g}")) for n, v in neighbour.items())]
-    fresh = explore(
-        Quadratic([1.0, 10.0]),
-        Momentum,
-        x0=[1.2, 1.0],
-        steps=40,
-        sliders={"learning_rate": LEARNING_RATES, "momentum": [0.0, 0.5, 0.9]},
-        start={"learning_rate": 0.05, "momentum": 0.0},
-    ).run(**neighbour)
+    kept = explorer._paths[_setting_key(neighbour)]
+    fresh = momentum_explorer().run(**neighbour)
     np.testing.assert_array_equal(kept.points, fresh.points)  # the run of that very setting
 
 
