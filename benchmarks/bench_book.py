@@ -13,7 +13,6 @@ Writes:  benchmarks/results/book.json
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 import subprocess
@@ -23,7 +22,7 @@ import time
 from pathlib import Path
 
 import nbformat
-from _machine import describe_machine
+from _results import write_results
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,28 +87,9 @@ def main() -> int:
     misses += [
         f"{n['notebook']} {n['seconds']:.1f} s" for n in notebooks if n["seconds"] > n["target_s"]
     ]
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(
-        json.dumps(
-            dict(
-                meta=dict(
-                    command="python benchmarks/bench_book.py",
-                    python=platform.python_version(),
-                    host=describe_machine(),
-                    machine=platform.machine(),
-                    cpus=os.cpu_count(),
-                ),
-                build_s=build_s,
-                nbval_s=nbval_s,
-                notebooks=notebooks,
-                misses=misses,
-            ),
-            indent=2,
-        )
-        + "\n"
-    )
+    meta = dict(machine=platform.machine(), cpus=os.cpu_count())
+    write_results(OUT, meta, build_s=build_s, nbval_s=nbval_s, notebooks=notebooks, misses=misses)
     print(f"targets: {'met' if not misses else 'missed by ' + ', '.join(misses)}")
-    print(f"wrote {OUT}")
     return 0
 
 

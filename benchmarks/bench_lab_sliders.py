@@ -17,13 +17,11 @@ Writes:  benchmarks/results/lab_sliders.json (only when run over every chapter)
 
 from __future__ import annotations
 
-import json
-import platform
 import statistics
 import sys
 from pathlib import Path
 
-from _machine import describe_machine
+from _results import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -110,26 +108,13 @@ def main(argv: list[str]) -> int:
     )
     if argv:
         return 0
-    OUT.write_text(
-        json.dumps(
-            dict(
-                meta=dict(
-                    command="python benchmarks/bench_lab_sliders.py",
-                    python=platform.python_version(),
-                    host=describe_machine(),
-                    target=f"per chapter, median at most {MEDIAN_MS:g} ms and worst at most "
-                    f"{WORST_MS:g} ms from key press to new image",
-                    moves_per_slider=MOVES,
-                    pause_ms=PAUSE_MS,
-                ),
-                rows=rows,
-                misses=misses,
-            ),
-            indent=2,
-        )
-        + "\n"
+    meta = dict(
+        target=f"per chapter, median at most {MEDIAN_MS:g} ms and worst at most {WORST_MS:g} ms "
+        "from key press to new image",
+        moves_per_slider=MOVES,
+        pause_ms=PAUSE_MS,
     )
-    print(f"wrote {OUT}")
+    write_results(OUT, meta, rows=rows, misses=misses)
     return 0
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -34,7 +33,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _machine import describe_machine
+from _results import write_results
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data" / "memmap_bench"
@@ -369,13 +368,9 @@ def main() -> None:
         disk_read_MBps=disk,
         cold_epoch_over_disk=disk_ratio,
         numpy=np.__version__,
-        python=platform.python_version(),
-        host=describe_machine(),
         cpus=os.cpu_count(),
-        command=" ".join([".venv/bin/python", "benchmarks/bench_memmap.py", *sys.argv[1:]]),
     )
-    OUT.write_text(json.dumps(dict(meta=meta, rows=rows, ratios=ratios), indent=2) + "\n")
-    print(f"wrote {OUT}")
+    write_results(OUT, meta, rows=rows, ratios=ratios)
 
 
 if __name__ == "__main__":

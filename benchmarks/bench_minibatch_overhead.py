@@ -10,13 +10,12 @@ Writes benchmarks/results/minibatch_overhead.json
 
 from __future__ import annotations
 
-import json
 import platform
 import time
 from pathlib import Path
 
 import numpy as np
-from _machine import describe_machine
+from _results import write_results
 
 from optlib.data import minibatches
 
@@ -99,19 +98,15 @@ def main() -> None:
             f" {r['minibatches_s'] * 1e3:>10.1f}ms {r['ratio']:>8.2f} {r['ratio_vs_take']:>8.2f}"
             f" {r['ratio_no_check_vs_take']:>13.2f}"
         )
-    OUT.parent.mkdir(parents=True, exist_ok=True)
     meta = dict(
         n=N,
         d=D,
         dtype="float64",
         repeats=REPEATS,
         numpy=np.__version__,
-        python=platform.python_version(),
-        host=describe_machine(),
         machine=platform.machine(),
     )
-    OUT.write_text(json.dumps(dict(meta=meta, rows=rows), indent=2) + "\n")
-    print(f"wrote {OUT}")
+    write_results(OUT, meta, rows=rows)
 
 
 if __name__ == "__main__":

@@ -22,8 +22,6 @@ Writes:  benchmarks/results/mlp_accuracy.json
 
 from __future__ import annotations
 
-import json
-import platform
 import statistics
 import sys
 import warnings
@@ -31,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 import sklearn
-from _machine import describe_machine
+from _results import write_results
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -89,26 +87,15 @@ def main(quick: bool = False) -> int:
     }
     gap = {init: 100 * (mean["sklearn"] - mean[f"optlib_{init}"]) for init in ("glorot", "he")}
     misses = [] if gap["glorot"] <= TARGET_POINTS else [f"glorot trails by {gap['glorot']:.2f}"]
-    result = dict(
-        meta=dict(
-            command="python benchmarks/bench_mlp_accuracy.py" + (" --quick" if quick else ""),
-            optlib=optlib.__version__,
-            sklearn=sklearn.__version__,
-            numpy=np.__version__,
-            python=platform.python_version(),
-            host=describe_machine(),
-            target=f"optlib's default within {TARGET_POINTS} point of scikit-learn (mean)",
-        ),
-        rows=rows,
-        mean=mean,
-        points_behind_sklearn=gap,
-        misses=misses,
+    meta = dict(
+        optlib=optlib.__version__,
+        sklearn=sklearn.__version__,
+        numpy=np.__version__,
+        target=f"optlib's default within {TARGET_POINTS} point of scikit-learn (mean)",
     )
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(result, indent=2) + "\n")
+    write_results(OUT, meta, rows=rows, mean=mean, points_behind_sklearn=gap, misses=misses)
     print(f"points behind scikit-learn: glorot {gap['glorot']:.2f}, he {gap['he']:.2f}")
     print(f"target: {'met' if not misses else 'missed: ' + '; '.join(misses)}")
-    print(f"wrote {OUT}")
     return 0
 
 

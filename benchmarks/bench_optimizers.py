@@ -21,7 +21,6 @@ against torch's one fused pass, at 1e6 parameters (nothing is written).
 
 from __future__ import annotations
 
-import json
 import platform
 import statistics
 import sys
@@ -29,7 +28,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _machine import describe_machine
+from _results import write_results
 
 import optlib
 from optlib.train import _Stepper
@@ -180,28 +179,19 @@ def main(quick: bool = False) -> int:
         for r in big
         if r["optimizer"] in PURE_TARGETED and r["pure_ratio"] > PURE_TARGET
     ]
-    result = dict(
-        meta=dict(
-            command="python benchmarks/bench_optimizers.py" + (" --quick" if quick else ""),
-            numpy=np.__version__,
-            torch=torch.__version__,
-            python=platform.python_version(),
-            host=describe_machine(),
-            machine=platform.machine(),
-            processor=platform.processor(),
-            torch_threads=1,
-            targets=(
-                f"fast path / torch <= {FAST_TARGET} for every optimizer, pure step / torch <= "
-                f"{PURE_TARGET} for {', '.join(PURE_TARGETED)}, at 1e6 and 1e7 parameters"
-            ),
+    meta = dict(
+        numpy=np.__version__,
+        torch=torch.__version__,
+        machine=platform.machine(),
+        processor=platform.processor(),
+        torch_threads=1,
+        targets=(
+            f"fast path / torch <= {FAST_TARGET} for every optimizer, pure step / torch <= "
+            f"{PURE_TARGET} for {', '.join(PURE_TARGETED)}, at 1e6 and 1e7 parameters"
         ),
-        rows=rows,
-        misses=misses,
     )
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(result, indent=2) + "\n")
+    write_results(OUT, meta, rows=rows, misses=misses)
     print(f"targets: {'met' if not misses else 'missed: ' + '; '.join(misses)}")
-    print(f"wrote {OUT}")
     return 0
 
 

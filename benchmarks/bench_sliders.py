@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -28,7 +26,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import nbformat  # noqa: E402
-from _machine import describe_machine
+from _results import write_results
 
 import optlib.widgets  # noqa: E402
 from optlib.widgets import _live_png  # noqa: E402
@@ -114,26 +112,11 @@ def main() -> int:
                 f"median {r['median_ms']:6.1f} ms  max {r['max_ms']:6.1f} ms"
             )
     misses = [f"{r['chapter']} #{r['figure']}" for r in rows if r["median_ms"] > TARGET_MS]
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(
-        json.dumps(
-            dict(
-                meta=dict(
-                    command="python benchmarks/bench_sliders.py",
-                    python=platform.python_version(),
-                    host=describe_machine(),
-                    matplotlib=matplotlib.__version__,
-                    target=f"median move under {TARGET_MS:g} ms per figure",
-                ),
-                rows=rows,
-                misses=misses,
-            ),
-            indent=2,
-        )
-        + "\n"
+    meta = dict(
+        matplotlib=matplotlib.__version__, target=f"median move under {TARGET_MS:g} ms per figure"
     )
+    write_results(OUT, meta, rows=rows, misses=misses)
     print(f"target {TARGET_MS:g} ms: {'met' if not misses else 'missed by ' + ', '.join(misses)}")
-    print(f"wrote {OUT}")
     return 0
 
 

@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import cProfile
 import io
-import json
 import os
 import platform
 import pstats
@@ -62,7 +61,7 @@ from pathlib import Path
 
 import numpy as np
 import sklearn
-from _machine import describe_machine
+from _results import write_results
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -306,33 +305,22 @@ def _main(quick: bool, profile: bool) -> int:
                 f"{name}: accuracy {r['optlib_accuracy']:.3f} vs {r['sklearn_accuracy']:.3f} "
                 f"({gap * 100:.1f} points apart)"
             )
-    flags = (" --quick" if quick else "") + (" --profile" if profile else "")
-    result = dict(
-        meta=dict(
-            command="python benchmarks/bench_training.py" + flags,
-            optlib=getattr(optlib, "__version__", "0.1.0"),
-            numpy=np.__version__,
-            sklearn=sklearn.__version__,
-            python=platform.python_version(),
-            host=describe_machine(),
-            machine=f"{cpu_name()}, {os.cpu_count()} cores, {platform.system()} "
-            f"{platform.machine()}",
-            load_average=list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
-            network=f"one hidden layer of {HIDDEN[0]} relu units, softmax output, no L2",
-            blas_threads=1,
-            timing="median over repeats of fit time / epochs, the sides alternating; ratio "
-            "from wall time, ratio_cpu from process CPU time",
-            target=f"time ratio <= {TIME_TARGET}, accuracy within {ACCURACY_TARGET * 100:.0f} "
-            "point",
-            seconds=round(time.perf_counter() - start, 1),
-        ),
-        rows=rows,
-        misses=misses,
+    meta = dict(
+        optlib=getattr(optlib, "__version__", "0.1.0"),
+        numpy=np.__version__,
+        sklearn=sklearn.__version__,
+        machine=f"{cpu_name()}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}",
+        load_average=list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+        network=f"one hidden layer of {HIDDEN[0]} relu units, softmax output, no L2",
+        blas_threads=1,
+        timing="median over repeats of fit time / epochs, the sides alternating; ratio "
+        "from wall time, ratio_cpu from process CPU time",
+        target=f"time ratio <= {TIME_TARGET}, accuracy within {ACCURACY_TARGET * 100:.0f} point",
+        seconds=round(time.perf_counter() - start, 1),
     )
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(result, indent=2) + "\n")
+    write_results(OUT, meta, rows=rows, misses=misses)
     print("targets:", "met" if not misses else "missed: " + "; ".join(misses))
-    print(f"wrote {OUT} ({result['meta']['seconds']:.0f} s)")
+    print(f"in {meta['seconds']:.0f} s")
     if profile:
         for data, (split, batch_size) in splits.items():
             print(f"\nOne optlib step on {data}, batch {batch_size} (microseconds per call):")

@@ -337,7 +337,13 @@ def _static_names(static, sliders: dict, most: int | None = None) -> list[str]:
     return static
 
 
-_PATHS_KEPT = 32  # runs an Explorer keeps: the last settings shown and their neighbours
+_KEPT = 32  # runs and live frames a figure keeps: the last settings shown and their neighbours
+
+
+def _keep_recent(kept: dict) -> None:
+    """Forget the oldest entries of ``kept`` (insertion order: the most recent last)."""
+    while len(kept) > _KEPT:
+        del kept[next(iter(kept))]
 
 
 def _setting_key(setting: dict) -> tuple:
@@ -373,20 +379,117 @@ class _Faces:
     """The two faces of one figure, shared by :class:`Explorer` and :class:`Sweep`.
 
     A subclass sets ``sliders`` (name -> values), ``values`` (the current setting) and
-    ``canvas`` (a matplotlib Agg canvas), and defines ``update(**values)``, which redraws the
-    figure for a setting, and ``static()``, the HTML face.
+    ``canvas`` (a matplotlib Agg canvas), calls ``_faces_init()``, and defines
+    ``_render(setting)``, which draws the canvas for a whole setting, and ``static()``, the
+    HTML face.
+
+    The live face is quick to answer a move: while the reader looks at one setting, the
+    kernel draws the settings one slider step away (:meth:`_after_move`), so that the next
+    key press or small drag usually finds its frame ready. The canvas may then show a
+    neighbour for a moment; :meth:`png` and the end of that work bring it back.
     """
 
     sliders: dict
     values: dict
     continuous: tuple = ()  # sliders that move continuously in the live face (see live)
 
+    def _faces_init(self) -> None:
+        self._frames: dict = {}  # live frames by setting, the most recent last
+        self._drawn = None  # the setting the canvas shows, as a key
+        self._heading: tuple | None = None  # the last move: (slider, moved up)
+        self._move_count = 0
+
+    def _render(self, setting: dict) -> None:
+        raise NotImplementedError
+
+    def _show(self, setting: dict) -> None:
+        """Draw ``setting`` on the canvas unless it is already there."""
+        key = _setting_key(setting)
+        if key != self._drawn:
+            self._render(setting)
+            self._drawn = key
+
+    def update(self, **values) -> float:
+        """Set the slider values in ``values`` (name -> one of its values) and redraw the
+        figure in place; returns the seconds it took.
+
+        Unchecked: the constructor checked the grids, and a slider only moves to one of its
+        values or, continuous, between two of them.
+        """
+        tick = time.perf_counter()
+        self.values.update(values)
+        self._render(self.values)
+        self._drawn = _setting_key(self.values)
+        return time.perf_counter() - tick
+
     def png(self) -> bytes:
-        """The figure as drawn by the last :meth:`update`, as PNG bytes."""
+        """The figure at the current setting, as PNG bytes."""
+        self._show(self.values)
         return _png(self.canvas)
 
+    def _move(self, name: str, value) -> bytes:
+        """A live slider's move: set ``name`` to ``value`` and return the frame to show, kept
+        when the move was foreseen, else drawn now."""
+        self._heading = (name, value > self.values[name])
+        self.values[name] = value
+        key = _setting_key(self.values)
+        frame = self._frames.pop(key, None)
+        if frame is None:
+            self.update()
+            frame = _live_png(self.canvas)
+        self._frames[key] = frame
+        _keep_recent(self._frames)
+        return frame
+
+    def _neighbours(self) -> list[dict]:
+        """The settings one slider step away from the current one: where a reader's next key
+        press or small drag lands. The step that continues the last move comes first."""
+        around = []
+        for name, grid in self.sliders.items():
+            value = self.values[name]
+            if name in self.continuous:  # the log slider's step: 0.01 in the exponent
+                exponent = math.log10(value)
+                low, high = _log_range(grid)
+                steps = [10 ** (exponent + d) for d in (-0.01, 0.01) if low <= exponent + d <= high]
+            else:
+                i = _nearest(grid, value)
+                steps = [grid[j] for j in (i - 1, i + 1) if 0 <= j < len(grid)]
+            settings = [self.values | {name: v} for v in steps]
+            if self._heading is not None and self._heading[0] == name:
+                moved_up = self._heading[1]
+                settings.sort(key=lambda s, name=name: (s[name] > value) != moved_up)
+                around = settings + around
+            else:
+                around += settings
+        return around
+
     def _after_move(self) -> None:
-        """Called by the live face once a move is drawn and sent (see Explorer)."""
+        """Draw the frames of the neighbouring settings while the reader looks at this one,
+        one per turn of the kernel's event loop, so that a message from the next move waits
+        for one frame at most and then usually finds its own ready. Then draw the current
+        setting again, so that the figure shows what the sliders say."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not inside a kernel's loop (a script): nothing to overlap with
+            return
+        self._move_count += 1
+        pending, move = self._neighbours(), self._move_count
+
+        def next_one():
+            if move != self._move_count:  # a newer move has its own queue
+                return
+            if not pending:
+                self._show(self.values)
+                return
+            setting = pending.pop(0)
+            key = _setting_key(setting)
+            if key not in self._frames:
+                self._show(setting)
+                self._frames[key] = _live_png(self.canvas)
+                _keep_recent(self._frames)
+            loop.call_soon(next_one)
+
+        loop.call_later(0.005, next_one)  # first let the kernel report that it is idle
 
     def _slider(self, w, name: str, grid: list):
         """One live slider: log-scaled and continuous between the ends of its grid for a name
@@ -422,8 +525,7 @@ class _Faces:
             slider = self._slider(w, name, grid)
 
             def on_change(change, name=name):
-                self.update(**{name: change["new"]})
-                image.value = _live_png(self.canvas)
+                image.value = self._move(name, change["new"])  # sent at once
                 self._after_move()
 
             slider.observe(on_change, names="value")
@@ -537,7 +639,7 @@ class Explorer(_Faces):
         self.continuous = _continuous_names(continuous, self.sliders)
         self.objective, self.make_optimizer = objective, optimizer
         self._paths: dict = {}  # recent runs by setting, most recent last (see run)
-        self._move_count = 0
+        self._faces_init()
         self._value = _value_function(objective)
         self.fixed = fixed
         self.x0, self.steps, self.dpi = x0, steps, dpi
@@ -622,53 +724,16 @@ class Explorer(_Faces):
             # A diverging run is shown, not warned about: the kernel only writes its message.
             path = _minimize(self._value, self.objective.grad, optimizer, self.x0, self.steps)
         self._paths[key] = path  # the most recent last
-        while len(self._paths) > _PATHS_KEPT:
-            del self._paths[next(iter(self._paths))]
+        _keep_recent(self._paths)
         return path
 
-    def _neighbours(self) -> list[dict]:
-        """The settings one slider step away from the current one: where a reader's next key
-        press or small drag lands."""
-        around = []
-        for name, grid in self.sliders.items():
-            value = self.values[name]
-            if name in self.continuous:  # the log slider's step: 0.01 in the exponent
-                exponent = math.log10(value)
-                low, high = _log_range(grid)
-                steps = [10 ** (exponent + d) for d in (-0.01, 0.01) if low <= exponent + d <= high]
-            else:
-                i = _nearest(grid, value)
-                steps = [grid[j] for j in (i - 1, i + 1) if 0 <= j < len(grid)]
-            around += [self.values | {name: v} for v in steps]
-        return around
+    @property
+    def path(self):
+        """The optimizer's :class:`~optlib.train.Path` at the current setting."""
+        return self.run()
 
-    def _after_move(self) -> None:
-        """Compute the paths of the neighbouring settings while the reader looks at this one,
-        one per turn of the kernel's event loop, so that a message from the next move waits
-        for one run at most and then usually finds its path ready."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # not inside a kernel's loop (a script): nothing to overlap with
-            return
-        self._move_count += 1
-        pending, move = self._neighbours(), self._move_count
-
-        def next_one():
-            if move != self._move_count or not pending:  # a newer move has its own queue
-                return
-            setting = pending.pop(0)
-            if _setting_key(setting) not in self._paths:
-                self.run(**setting)
-            loop.call_soon(next_one)
-
-        loop.call_later(0.005, next_one)  # first let the kernel report that it is idle
-
-    def update(self, **values) -> float:
-        """Set the hyperparameters in ``values`` (slider name -> one of its values), re-run
-        and redraw the figure in place; returns the seconds it took."""
-        tick = time.perf_counter()
-        self.values.update(values)
-        path = self.run()
+    def _render(self, setting: dict) -> None:
+        path = self.run(**setting)
         gap = loss_gap(path, self.objective)
         points = _until_far_outside(path.points, self.ax_path)
         self.path_line.set_data(points[:, 0], points[:, 1])
@@ -676,12 +741,10 @@ class Explorer(_Faces):
         diverged = path.stopped_early or not float(gap[-1]) < float(gap[0])
         self.status.set_text("diverges" if diverged else f"after {self.steps} steps: {gap[-1]:.1e}")
         self.status.set_color("C3" if diverged else "black")
-        self.settings.set_text(", ".join(f"{n} = {_format(v)}" for n, v in self.values.items()))
-        self.path = path
+        self.settings.set_text(", ".join(f"{n} = {_format(v)}" for n, v in setting.items()))
         self.canvas.restore_region(self._background)
         for artist in self._moving:
             self.figure.draw_artist(artist)
-        return time.perf_counter() - tick
 
     # -- the static face ----------------------------------------------------------------------
 
@@ -876,28 +939,22 @@ class Sweep(_Faces):
         # once (as Explorer does). Without any, every update draws the whole figure.
         self._moving = [a for a in self.figure.findobj() if a.get_animated()]
         self._background = self.canvas.copy_from_bbox(self.figure.bbox) if self._moving else None
-        self._draw()
+        self._faces_init()
+        self._blit()  # redraw ran at the start values above
+        self._drawn = _setting_key(self.values)
 
-    def _draw(self):
+    def _render(self, setting: dict) -> None:
+        """Call ``redraw`` with the whole setting and draw the figure."""
+        self.redraw(**setting)
+        self._blit()
+
+    def _blit(self) -> None:
         if self._background is None:
             self.canvas.draw()
             return
         self.canvas.restore_region(self._background)
         for artist in self._moving:
             self.figure.draw_artist(artist)
-
-    def update(self, **values) -> float:
-        """Set the slider values in ``values`` (name -> one of its values), call ``redraw``
-        with the whole setting and draw the figure; returns the seconds it took.
-
-        Unchecked: the constructor checked the grids, and a slider only moves to one of its
-        values.
-        """
-        tick = time.perf_counter()
-        self.values.update(values)
-        self.redraw(**self.values)
-        self._draw()
-        return time.perf_counter() - tick
 
     def static(self) -> str:
         """The static face, as HTML: a precomputed sweep over the one or two ``static`` sliders

@@ -5,11 +5,13 @@ import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import yaml
 from book_toc import toc_entries
+from myst_cells import labels, markdown_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -154,20 +156,8 @@ def test_references_stay_inside_their_chapter():
     """A {ref} resolves only within its notebook in JupyterLab (jupyterlab-myst shows no link
     and logs an error otherwise): a section of another chapter is linked as
     [text](NN_file.ipynb#label), which _ext/label_anchors.py resolves in the HTML book."""
-    chapters = sorted((ROOT / "chapters").glob("*.ipynb"))
-    texts = {
-        p.name: "\n".join(
-            "".join(c["source"])
-            for c in json.loads(p.read_text("utf-8"))["cells"]
-            if c["cell_type"] == "markdown"
-        )
-        for p in chapters
-    }
-    defined = {  # label -> the chapter that defines it, by `(label)=` or `:label: label`
-        a or b: name
-        for name, text in texts.items()
-        for a, b in re.findall(r"^\(([\w-]+)\)=|:label: ([\w-]+)", text, re.M)
-    }
+    texts = {p.name: markdown_text(p) for p in sorted((ROOT / "chapters").glob("*.ipynb"))}
+    defined = {label: name for name, text in texts.items() for label in labels(text)}
     crossing = [
         f"{name}: {{ref}}`{ref}`"
         for name, text in texts.items()
@@ -180,16 +170,36 @@ def test_references_stay_inside_their_chapter():
             assert defined.get(label) == target, f"{name}: {target}#{label}"
 
 
+def _benchmark_module(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_every_benchmark_records_its_machine():
     """The benchmarks appendix shows each table's machine from its results file: every script
-    that writes one records the host (CPU, cores, system, Python)."""
-    scripts = sorted((ROOT / "benchmarks").glob("bench_*.py")) + [
-        ROOT / "benchmarks" / "probe_front_door.py"
-    ]
-    silent = [s.name for s in scripts if "host=describe_machine()" not in s.read_text("utf-8")]
-    assert not silent, f"these benchmarks do not record their machine: {silent}"
-    spec = importlib.util.spec_from_file_location("machine", ROOT / "benchmarks" / "_machine.py")
-    machine = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(machine)
-    host = machine.describe_machine()
-    assert set(host) == {"cpu", "cores", "system", "python"} and host["cores"] >= 1, host
+    writes its file through write_results, which records the command and the host (CPU,
+    cores, system, Python)."""
+    scripts = sorted((ROOT / "benchmarks").glob("bench_*.py"))
+    silent = [s.name for s in scripts if "write_results(OUT" not in s.read_text("utf-8")]
+    assert not silent, f"these benchmarks do not write through write_results: {silent}"
+    assert "host=describe_machine()" in (ROOT / "benchmarks" / "probe_front_door.py").read_text()
+
+
+def test_write_results_puts_the_command_and_the_machine_first(tmp_path, monkeypatch):
+    sys.path.insert(0, str(ROOT / "benchmarks"))  # _results imports _machine
+    try:
+        write_results = _benchmark_module("_results").write_results
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    monkeypatch.setattr(sys, "argv", ["/somewhere/bench_x.py", "--quick"])
+    out = tmp_path / "results" / "x.json"
+    write_results(out, {"numpy": "2.0", "python": "as recorded"}, rows=[1, 2], misses=[])
+    written = json.loads(out.read_text())
+    assert list(written) == ["meta", "rows", "misses"] and written["rows"] == [1, 2]
+    meta = written["meta"]
+    assert list(meta)[:3] == ["command", "python", "host"]
+    assert meta["command"] == "python benchmarks/bench_x.py --quick"
+    assert meta["python"] == "as recorded" and meta["numpy"] == "2.0"  # the script's own win
+    assert set(meta["host"]) == {"cpu", "cores", "system", "python"} and meta["host"]["cores"] >= 1

@@ -8,12 +8,12 @@ Chromium drives it as a reader would: Run All Cells, then arrow keys on a slider
 from __future__ import annotations
 
 import base64
-import json
 import re
 import shutil
 
 import pytest
 from lab_session import CHROMIUM, CHROMIUM_ARGS, ROOT, Lab
+from myst_cells import labels, markdown_text, solution_code_cells
 
 pytest.importorskip("jupyterlab", reason="make lab installs JupyterLab")
 playwright = pytest.importorskip("playwright.sync_api")
@@ -21,13 +21,6 @@ if not shutil.which(CHROMIUM):
     pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
 
 CHAPTER = "01_gradient_descent.ipynb"  # one live figure, a learning-rate slider, 4 exercises
-
-
-def _labels(notebook: str) -> set[str]:
-    """Every MyST target a chapter defines: `(name)=` above a heading, `:label: name`."""
-    cells = json.loads((ROOT / "chapters" / notebook).read_text())["cells"]
-    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    return set(re.findall(r"^\(([\w-]+)\)=", text, re.M) + re.findall(r":label: ([\w-]+)", text))
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +52,8 @@ def test_myst_is_rendered_and_solutions_stay_folded(chapter):
         exercises: [...document.querySelectorAll('aside.myst-exercise[id]')].map((e) => e.id),
         solutions: [...document.querySelectorAll('details.myst-exercise')].map((d) => d.open),
         equations: document.querySelectorAll('.jp-MarkdownCell .katex').length,
+        folded: [...document.querySelectorAll('.jp-Notebook .jp-Cell')].map(
+            (cell) => !!cell.querySelector('.jp-InputPlaceholder')),
         })"""
     )
     for raw in ("{exercise-start}", "{solution-start}", "{eq}", "{ref}", "{glue:text}"):
@@ -66,6 +61,9 @@ def test_myst_is_rendered_and_solutions_stay_folded(chapter):
     assert shown["exercises"] == ["ex-gd-forward", "ex-gd-three", "ex-gd-kappa", "ex-gd-rotate"]
     assert shown["solutions"] == [False] * 4  # present, and closed until the reader opens one
     assert shown["equations"] > 50
+    # and the solutions' code cells below them are folded, and no other cell
+    solution_code = [i for i, _ in solution_code_cells(ROOT / "chapters" / CHAPTER)]
+    assert [i for i, folded in enumerate(shown["folded"]) if folded] == solution_code
 
 
 def test_moving_the_slider_changes_the_figure(chapter):
@@ -88,12 +86,12 @@ def test_the_console_stays_clean(chapter):
     found", which it logs while a label further down is not rendered yet; every such target
     must exist in the chapter."""
     _, _, console = chapter
-    labels = _labels(CHAPTER)
+    defined = labels(markdown_text(ROOT / "chapters" / CHAPTER))
     unresolved = re.compile(r"^Cross reference target was not found: ([\w-]+)$")
     errors = []
     for message in console:
         for line in message.splitlines():
             found = unresolved.match(line)
-            if not (found and found[1] in labels):
+            if not (found and found[1] in defined):
                 errors.append(line)
     assert errors == []

@@ -177,6 +177,54 @@ def test_runs_are_kept_and_the_neighbours_computed_while_the_kernel_waits(explor
     np.testing.assert_array_equal(kept.points, fresh.points)  # the run of that very setting
 
 
+def a_move_then_a_pause(figure, name, value) -> bytes:
+    """A live slider's move, as the kernel makes it, then the reader's pause: the frame sent."""
+    import asyncio
+
+    async def move():
+        frame = figure._move(name, value)
+        figure._after_move()
+        await asyncio.sleep(0.5)
+        return frame
+
+    return asyncio.run(move())
+
+
+def test_the_next_move_finds_its_frame_drawn_ahead(explorer):
+    from optlib.widgets import _live_png
+
+    a_move_then_a_pause(explorer, "momentum", 0.5)
+    up, down = explorer._neighbours()[:2]
+    assert up["momentum"] == 0.9 and down["momentum"] == 0.0  # the way the reader went first
+    kept = explorer._frames[_setting_key(up)]
+    assert explorer.settings.get_text().endswith("momentum = 0.5")  # the canvas caught up
+
+    runs = len(explorer._paths)
+    assert explorer._move("momentum", 0.9) is kept  # nothing re-run or redrawn
+    assert len(explorer._paths) == runs
+    fresh = momentum_explorer()
+    fresh.update(momentum=0.9)
+    assert kept == _live_png(fresh.canvas)  # the frame of that very setting
+    assert explorer.png() == fresh.png()  # and the canvas follows before a frame is stored
+
+
+def test_a_sweep_draws_its_neighbours_ahead_too():
+    calls = []
+    s = sweep(lambda fig: draw_power(fig, calls), {"power": POWERS, "shift": SHIFTS}, dpi=40)
+    a_move_then_a_pause(s, "shift", 0.25)  # down from (2, 0.5)
+    assert calls[-6:] == [
+        (2, 0.25),  # the move
+        (2, 0.0),  # then its neighbours, the way the reader went first
+        (2, 0.5),
+        (1, 0.25),
+        (3, 0.25),
+        (2, 0.25),  # and the figure back at the reader's setting
+    ]
+    drawn = len(calls)
+    s._move("power", 3)
+    assert len(calls) == drawn  # kept: redraw is not called
+
+
 def test_live_frames_are_full_colour_pngs_of_the_figure(explorer):
     from io import BytesIO
 
