@@ -85,21 +85,25 @@ LIVE_HINT = "Open this chapter in Jupyter (make lab) to move every slider live."
 
 # The static face: one or two range inputs that swap precomputed frames. A few lines of script
 # in the page itself, so it needs no kernel, no network and no library. With two inputs the
-# frames are stored row by row (the first input's value changes slowest).
+# frames are stored row by row (the first input's value changes slowest). A frame is one
+# image per panel of the figure, side by side: a phone's narrow column stacks them, so that
+# each panel keeps a readable size instead of the whole figure shrinking.
 _SWEEP_SCRIPT = """<script>
 (function () {
   var root = document.getElementById("%(id)s");
   var frames = %(frames)s, labels = %(labels)s, description = %(description)s;
   var inputs = root.querySelectorAll("input"), outputs = root.querySelectorAll("output");
-  var image = root.querySelector("img");
+  var images = root.querySelectorAll("img"), frame = root.querySelector(".optlib-sweep-frame");
   function show() {
     var k = 0, alt = [];
     for (var i = 0; i < inputs.length; i++) {
       k = k * labels[i].length + Number(inputs[i].value);
       outputs[i].textContent = alt[i] = labels[i][inputs[i].value];
     }
-    image.src = frames[k];
-    image.alt = description ? description + " (" + alt.join(", ") + ")" : alt.join(", ");
+    for (var j = 0; j < images.length; j++) images[j].src = frames[k][j];
+    var text = description ? description + " (" + alt.join(", ") + ")" : alt.join(", ");
+    if (images.length > 1) frame.setAttribute("aria-label", text);
+    else images[0].alt = text;
   }
   for (var i = 0; i < inputs.length; i++) inputs[i].addEventListener("input", show);
 })();
@@ -179,10 +183,11 @@ def sweep_html(
         The swept parameter(s), shown in the labels (``name = value``) and the caption.
     values : sequence, or one sequence per name
         Each slider's values, in order.
-    pngs : sequence of bytes
+    pngs : sequence of bytes, or of lists of bytes
         One PNG per setting: per value for one slider; per pair for two, row by row
         (``pngs[i * len(values[1]) + j]`` is the frame of ``values[0][i]`` and
-        ``values[1][j]``).
+        ``values[1][j]``). A frame may also be a list of PNGs, the figure's panels from
+        left to right: shown side by side, and one below the other on a narrow screen.
     index : int, or one int per name
         The position each slider starts at.
     description : str, optional
@@ -212,18 +217,28 @@ def sweep_html(
             f"got {len(pngs)}"
         )
     description = _checks.optional_text("description", description)
-    return _sweep_html(names, grids, pngs, start, description)
+    frames = [[p] if isinstance(p, bytes) else list(p) for p in pngs]
+    if len({len(f) for f in frames}) != 1 or not all(
+        isinstance(b, bytes) for f in frames for b in f
+    ):
+        raise ValueError(
+            "pngs must hold, per setting, one PNG (bytes) or the same number of panels "
+            f"(lists of bytes); got {[len(f) for f in frames]} images per setting"
+        )
+    return _sweep_html(names, grids, frames, start, description)
 
 
-def _sweep_html(names: list, grids: list, pngs: Sequence[bytes], start: list, description):
+def _sweep_html(names: list, grids: list, pngs: Sequence[list], start: list, description):
     """:func:`sweep_html`'s kernel, unchecked: the static faces of :class:`Explorer` and
-    :class:`Sweep` call it with what their constructors checked."""
+    :class:`Sweep` call it with what their constructors checked; each frame is a list of
+    panels."""
     labels = [[f"{n} = {_format(v)}" for v in g] for n, g in zip(names, grids, strict=True)]
-    frames = [_data_uri(p) for p in pngs]
+    frames = [[_data_uri(p) for p in panels] for panels in pngs]
     shown = 0
     for grid, i in zip(grids, start, strict=True):
         shown = shown * len(grid) + i
-    uid = "optlib-sweep-" + hashlib.sha1("".join(names + frames).encode()).hexdigest()[:12]
+    every = [uri for panels in frames for uri in panels]
+    uid = "optlib-sweep-" + hashlib.sha1("".join(names + every).encode()).hexdigest()[:12]
     swept = " and ".join(
         f"<code>{html.escape(n)}</code> over {len(g)} values ({_format(g[0])} to {_format(g[-1])})"
         for n, g in zip(names, grids, strict=True)
@@ -243,7 +258,16 @@ def _sweep_html(names: list, grids: list, pngs: Sequence[bytes], start: list, de
         f'<div class="optlib-sweep" id="{uid}" data-parameter="{html.escape(",".join(names))}">'
         f'<p class="optlib-sweep-caption">{caption}</p>'
         + inputs
-        + f'<img src="{frames[shown]}" alt="{html.escape(alt)}" style="max-width: 100%;">'
+        + '<div class="optlib-sweep-frame" style="display: flex; flex-wrap: wrap;"'
+        # One figure, one description: a frame of several panels is one image to a screen
+        # reader, described once, and its panels are parts of it.
+        + (f' role="img" aria-label="{html.escape(alt)}">' if len(frames[shown]) > 1 else ">")
+        + "".join(
+            f'<img src="{uri}" alt="{html.escape(alt) if len(frames[shown]) == 1 else ""}" '
+            'style="max-width: 100%; height: auto;">'
+            for uri in frames[shown]
+        )
+        + "</div>"
         + _SWEEP_SCRIPT
         % {
             "id": uid,
@@ -256,17 +280,54 @@ def _sweep_html(names: list, grids: list, pngs: Sequence[bytes], start: list, de
     )
 
 
-def _png(canvas) -> bytes:
-    """What ``canvas`` shows, as PNG bytes, in a small palette: the book's sweeps embed many
-    frames in one page, and a page's budget is 3 MB."""
+def _pixels(canvas):
     from PIL import Image
 
-    buffer = io.BytesIO()
-    pixels = Image.frombuffer(
+    return Image.frombuffer(
         "RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1
-    )
-    pixels.convert("RGB").quantize(64).save(buffer, format="png", optimize=False)
+    ).convert("RGB")
+
+
+def _palette_png(pixels) -> bytes:
+    """``pixels`` (a PIL image) as PNG bytes, in a small palette: the book's sweeps embed
+    many frames in one page, and a page's budget is 3 MB."""
+    buffer = io.BytesIO()
+    pixels.quantize(64).save(buffer, format="png", optimize=False)
     return buffer.getvalue()
+
+
+def _png(canvas) -> bytes:
+    """What ``canvas`` shows, as PNG bytes, in a small palette (see _palette_png)."""
+    return _palette_png(_pixels(canvas))
+
+
+def _panel_cuts(figure, renderer) -> list[int]:
+    """The pixel columns between the figure's panels, where nothing is drawn: each axes with
+    its labels and titles spans some columns, overlapping spans make one panel, and a cut
+    falls midway between two panels. Empty for a figure of one panel."""
+    spans = sorted(
+        (box.x0, box.x1)
+        for ax in figure.axes
+        if ax.get_visible() and (box := ax.get_tightbbox(renderer)) is not None
+    )
+    panels: list[list[float]] = []
+    for x0, x1 in spans:
+        if panels and x0 < panels[-1][1]:
+            panels[-1][1] = max(panels[-1][1], x1)
+        else:
+            panels.append([x0, x1])
+    width = figure.canvas.get_width_height()[0]
+    cuts = [round((a[1] + b[0]) / 2) for a, b in itertools.pairwise(panels)]
+    return [c for c in cuts if 0 < c < width]
+
+
+def _panels(canvas, cuts: list[int]) -> list[bytes]:
+    """What ``canvas`` shows, cut at the columns ``cuts``: one palette PNG per panel."""
+    pixels = _pixels(canvas)
+    edges = [0, *cuts, pixels.width]
+    return [
+        _palette_png(pixels.crop((a, 0, b, pixels.height))) for a, b in itertools.pairwise(edges)
+    ]
 
 
 def _live_png(canvas) -> bytes:
@@ -340,6 +401,18 @@ def _static_names(static, sliders: dict, most: int | None = None) -> list[str]:
 _KEPT = 32  # runs and live frames a figure keeps: the last settings shown and their neighbours
 
 
+_DRAW_AHEAD = None  # the one worker thread of every figure's draw-ahead (see _Faces)
+
+
+def _draw_ahead_thread():
+    global _DRAW_AHEAD
+    if _DRAW_AHEAD is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _DRAW_AHEAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="optlib-draw-ahead")
+    return _DRAW_AHEAD
+
+
 def _keep_recent(kept: dict) -> None:
     """Forget the oldest entries of ``kept`` (insertion order: the most recent last)."""
     while len(kept) > _KEPT:
@@ -384,7 +457,7 @@ class _Faces:
     HTML face.
 
     The live face is quick to answer a move: while the reader looks at one setting, the
-    kernel draws the settings one slider step away (:meth:`_after_move`), so that the next
+    kernel draws the settings one slider step away (:meth:`_draw_ahead`), so that the next
     key press or small drag usually finds its frame ready. The canvas may then show a
     neighbour for a moment; :meth:`png` and the end of that work bring it back.
     """
@@ -427,6 +500,20 @@ class _Faces:
         self._show(self.values)
         return _png(self.canvas)
 
+    def _static_frames(self, names: list, settings) -> list[list[bytes]]:
+        """The static face's frame of each setting (values of ``names``), panel by panel; the
+        figure is left at the current setting."""
+        saved = dict(self.values)
+        cuts = _panel_cuts(self.figure, self.canvas.get_renderer())
+        try:
+            frames = []
+            for setting in settings:
+                self.update(**dict(zip(names, setting, strict=True)))
+                frames.append(_panels(self.canvas, cuts))
+        finally:
+            self.update(**saved)
+        return frames
+
     def _move(self, name: str, value) -> bytes:
         """A live slider's move: set ``name`` to ``value`` and return the frame to show, kept
         when the move was foreseen, else drawn now."""
@@ -463,11 +550,21 @@ class _Faces:
                 around += settings
         return around
 
-    def _after_move(self) -> None:
+    def _compute(self, setting: dict):
+        """The costly part of drawing ``setting`` that touches no shared state, run on the
+        draw-ahead thread (an Explorer's run); None when there is none."""
+        return None
+
+    def _keep(self, setting: dict, computed) -> None:
+        """Keep what :meth:`_compute` returned, on the kernel's thread."""
+
+    def _draw_ahead(self) -> None:
         """Draw the frames of the neighbouring settings while the reader looks at this one,
-        one per turn of the kernel's event loop, so that a message from the next move waits
-        for one frame at most and then usually finds its own ready. Then draw the current
-        setting again, so that the figure shows what the sliders say."""
+        so that the next move usually finds its frame ready. The costly part of each (an
+        optimizer's run) goes to a worker thread and the drawing is done one frame per turn
+        of the kernel's event loop: a message from the reader waits for one drawing at most.
+        Then the current setting is drawn again, so that the figure shows what the sliders
+        say."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # not inside a kernel's loop (a script): nothing to overlap with
@@ -482,8 +579,18 @@ class _Faces:
                 self._show(self.values)
                 return
             setting = pending.pop(0)
+            if _setting_key(setting) in self._frames:
+                loop.call_soon(next_one)
+                return
+            computed = loop.run_in_executor(_draw_ahead_thread(), self._compute, setting)
+            computed.add_done_callback(lambda done: draw(setting, done))
+
+        def draw(setting, done):
+            if done.cancelled() or done.exception() is not None:
+                return  # the reader's own move will draw it, and say what went wrong
+            self._keep(setting, done.result())
             key = _setting_key(setting)
-            if key not in self._frames:
+            if move == self._move_count and key not in self._frames:
                 self._show(setting)
                 self._frames[key] = _live_png(self.canvas)
                 _keep_recent(self._frames)
@@ -519,6 +626,7 @@ class _Faces:
         """The ipywidgets face: one slider per name above the figure."""
         import ipywidgets as w  # lazily: the library and the book work without a widget front-end
 
+        self._show(self.values)
         image = w.Image(value=_live_png(self.canvas), format="png")
         controls = []
         for name, grid in self.sliders.items():
@@ -526,10 +634,11 @@ class _Faces:
 
             def on_change(change, name=name):
                 image.value = self._move(name, change["new"])  # sent at once
-                self._after_move()
+                self._draw_ahead()
 
             slider.observe(on_change, names="value")
             controls.append(slider)
+        self._draw_ahead()  # so that the reader's first move finds its frame too
         return w.VBox([*controls, image])
 
     # Notes for the book's authors. The object carries both faces in one output: the
@@ -717,20 +826,30 @@ class Explorer(_Faces):
         kept: a setting shown again (or computed ahead, see the live face) is not re-run.
         """
         setting = self.values | values
-        key = _setting_key(setting)
-        path = self._paths.pop(key, None)
-        if path is None:
-            optimizer = self.optimizer(**setting)
-            # A diverging run is shown, not warned about: the kernel only writes its message.
-            path = _minimize(self._value, self.objective.grad, optimizer, self.x0, self.steps)
-        self._paths[key] = path  # the most recent last
-        _keep_recent(self._paths)
+        path = self._compute(setting)
+        self._keep(setting, path)
         return path
 
     @property
     def path(self):
         """The optimizer's :class:`~optlib.train.Path` at the current setting."""
         return self.run()
+
+    def _compute(self, setting: dict):
+        # Also on the draw-ahead thread: it reads the kept runs, never changes them (_keep
+        # does, on the kernel's thread). A diverging run is shown, not warned about.
+        kept = self._paths.get(_setting_key(setting))
+        if kept is not None:
+            return kept
+        return _minimize(
+            self._value, self.objective.grad, self.optimizer(**setting), self.x0, self.steps
+        )
+
+    def _keep(self, setting: dict, computed) -> None:
+        key = _setting_key(setting)
+        self._paths.pop(key, None)
+        self._paths[key] = computed  # the most recent last
+        _keep_recent(self._paths)
 
     def _render(self, setting: dict) -> None:
         path = self.run(**setting)
@@ -750,15 +869,9 @@ class Explorer(_Faces):
 
     def sweep(self, name: str) -> str:
         """HTML of a precomputed sweep over ``sliders[name]``, scrubbed by a slider, offline."""
-        grid, saved = self.sliders[name], dict(self.values)
-        try:
-            pngs = []
-            for value in grid:
-                self.update(**{name: value})
-                pngs.append(self.png())
-        finally:
-            self.update(**saved)
-        return _sweep_html([name], [grid], pngs, [_nearest(grid, saved[name])], self.alt)
+        grid = self.sliders[name]
+        frames = self._static_frames([name], [(value,) for value in grid])
+        return _sweep_html([name], [grid], frames, [_nearest(grid, self.values[name])], self.alt)
 
     def static(self) -> str:
         """The static face, as HTML: one precomputed sweep per name in ``static``."""
@@ -959,17 +1072,11 @@ class Sweep(_Faces):
     def static(self) -> str:
         """The static face, as HTML: a precomputed sweep over the one or two ``static`` sliders
         (one frame per value, or per pair of values), the other sliders at their values."""
-        names, saved = self.static_names, dict(self.values)
+        names = self.static_names
         grids = [self.sliders[n] for n in names]
-        try:
-            pngs = []
-            for setting in itertools.product(*grids):
-                self.update(**dict(zip(names, setting, strict=True)))
-                pngs.append(self.png())
-        finally:
-            self.update(**saved)
-        index = [_nearest(g, saved[n]) for n, g in zip(names, grids, strict=True)]
-        return _sweep_html(names, grids, pngs, index, self.alt)
+        frames = self._static_frames(names, itertools.product(*grids))
+        index = [_nearest(g, self.values[n]) for n, g in zip(names, grids, strict=True)]
+        return _sweep_html(names, grids, frames, index, self.alt)
 
 
 def sweep(

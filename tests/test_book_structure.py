@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import yaml
 from book_toc import toc_entries
-from myst_cells import labels, markdown_text
+from myst_cells import labels, markdown_text, solution_code_cells
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -203,3 +203,16 @@ def test_write_results_puts_the_command_and_the_machine_first(tmp_path, monkeypa
     assert meta["command"] == "python benchmarks/bench_x.py --quick"
     assert meta["python"] == "as recorded" and meta["numpy"] == "2.0"  # the script's own win
     assert set(meta["host"]) == {"cpu", "cores", "system", "python"} and meta["host"]["cores"] >= 1
+
+
+def test_solutions_stay_folded_in_jupyterlab():
+    """The book folds a solution, code and all, into a dropdown. In JupyterLab,
+    jupyterlab-myst folds only its Markdown: the code cells below it are folded by
+    JupyterLab's own cell metadata (what View > Collapse Selected Code and Outputs writes)."""
+    unfolded = [
+        f"{path.name}, cell {index}"
+        for path in sorted((ROOT / "chapters").glob("*.ipynb"))
+        for index, cell in solution_code_cells(path)
+        if cell["metadata"].get("jupyter") != {"source_hidden": True, "outputs_hidden": True}
+    ]
+    assert unfolded == [], "fold these solution cells:\n" + "\n".join(unfolded)

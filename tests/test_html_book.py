@@ -248,6 +248,46 @@ def test_figures_keep_their_shape(visits, page_path, size):
     assert not squeezed, f"{page_path} at {size['width']} px: squeezed figures {squeezed}"
 
 
+@pytest.mark.parametrize("page_path", [p for p in PAGES if Path(p).name[:2].isdigit()])
+def test_figure_text_stays_readable_on_a_phone(visits, page_path):
+    """At 390 px a figure keeps its desktop size (80 px per inch: 10-point text is 11 px
+    high) and scrolls sideways in its own box; a static slider's frame stacks its panels,
+    each shown at 90% of its pixels or more (72 to 80 per inch: 10-point text at 9 px or
+    more), and fits the column."""
+    with viewport(visits(page_path).page, PHONE) as page:
+        figures = page.evaluate(
+            """[...document.querySelectorAll('.cell_output img')]
+                 .filter(image => !image.closest('.optlib-sweep')).map(image => {
+                const box = image.closest('.cell_output');
+                return {shown: image.getBoundingClientRect().width,
+                        desktop: parseFloat(image.style.width) || image.naturalWidth / 2,
+                        scrolls: box.scrollWidth <= box.clientWidth + 1
+                                 || getComputedStyle(box).overflowX === 'auto'};
+            })"""
+        )
+        panels = page.evaluate(
+            """[...document.querySelectorAll('.optlib-sweep img')].map(image => {
+                const box = image.getBoundingClientRect();
+                const column = image.closest('.optlib-sweep').getBoundingClientRect();
+                return {scale: box.width / image.naturalWidth,
+                        inside: box.left >= column.left - 1 && box.right <= column.right + 1};
+            })"""
+        )
+    shrunk = [f for f in figures if f["shown"] < 0.99 * f["desktop"] or not f["scrolls"]]
+    assert not shrunk, f"{page_path}: figures shrunk on a phone: {shrunk}"
+    small = [round(p["scale"], 2) for p in panels if p["scale"] < 0.9]
+    assert not small, f"{page_path}: static slider panels shown below 90%: {small}"
+    assert all(p["inside"] for p in panels), f"{page_path}: a slider's panel leaves its column"
+
+
+# What a screen reader says of a static slider's figure: the frame's aria-label when it is
+# cut into panels, else its image's alt text.
+DESCRIPTION_JS = """sweep => {
+    const frame = sweep.querySelector('.optlib-sweep-frame');
+    return frame.getAttribute('aria-label') || frame.querySelector('img').alt;
+}"""
+
+
 @pytest.mark.parametrize("page_path", PAGES)
 def test_static_sliders_respond(visits, page_path):
     """Every range input of every static sweep (one, or two for a grid of frames) changes the
@@ -257,7 +297,7 @@ def test_static_sliders_respond(visits, page_path):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for i in range(sweeps.count()):
         sweep = sweeps.nth(i)
-        image = sweep.locator("img")
+        image = sweep.locator("img").first  # the first panel of the frame
         sliders, labels = sweep.locator("input[type=range]"), sweep.locator("output")
         assert sliders.count() in (1, 2), f"{page_path}: sweep {i} has {sliders.count()} inputs"
         assert labels.count() == sliders.count(), f"{page_path}: sweep {i}: a label per input"
@@ -267,6 +307,7 @@ def test_static_sliders_respond(visits, page_path):
         for j in range(sliders.count()):
             slider, label = sliders.nth(j), labels.nth(j)
             before, shown = image.get_attribute("src"), label.inner_text()
+            described = sweep.evaluate(DESCRIPTION_JS)
             slider.focus()
             at_start = slider.input_value() == slider.get_attribute("min")
             page.keyboard.press("End" if at_start else "Home")  # a real key press fires "input"
@@ -275,6 +316,8 @@ def test_static_sliders_respond(visits, page_path):
             text = label.inner_text()
             assert "=" in text, f"{page_path}: sweep {i}, slider {j} shows no value ({text!r})"
             assert text != shown, f"{page_path}: sweep {i}, slider {j}: its label did not change"
+            now = sweep.evaluate(DESCRIPTION_JS)  # and the figure's description follows it
+            assert now != described and text in now, f"{page_path}: {now!r}"
         sweep.screenshot(path=str(SCREENSHOTS / f"{name}-after.png"))
 
 
@@ -310,15 +353,24 @@ def test_every_figure_says_what_it_shows(page_path):
     """Each figure has alt text that describes it (a sentence, not a file name), and each
     static slider's frame a description before its setting, "... (learning_rate = 0.1)"."""
     html = (HTML / f"{page_path}.html").read_text(encoding="utf-8")
-    images = re.findall(r"<img\b[^>]*>", html)
-    assert images, f"{page_path}: no figure"
+    # A static slider's frame of several panels is one image, described by its aria-label;
+    # its panels' images are parts of it (alt="").
+    panelled = re.compile(
+        r'<div class="optlib-sweep-frame"[^>]* role="img" aria-label="([^"]*)">(?:<img\b[^>]*>)+'
+    )
+    descriptions = [m.group(1) for m in panelled.finditer(html)]
+    images = re.findall(r"<img\b[^>]*>", panelled.sub("", html))
+    assert images or descriptions, f"{page_path}: no figure"
     bare = []
     for tag in images:
         alt = re.search(r'\balt="([^"]*)"', tag)
-        text = alt.group(1) if alt else ""
+        descriptions.append(alt.group(1) if alt else "")
+    for text in descriptions:
         if len(text.split()) < 4 or text.endswith((".png", ".svg")):
             bare.append(text or "(no alt)")
-    assert not bare, f"{page_path}: {len(bare)} of {len(images)} figures undescribed: {bare[:5]}"
+    assert not bare, (
+        f"{page_path}: {len(bare)} of {len(descriptions)} figures undescribed: {bare[:5]}"
+    )
 
 
 def test_the_benchmarks_appendix_shows_tables():

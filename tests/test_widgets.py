@@ -52,11 +52,20 @@ def test_update_shows_divergence(explorer):
     assert explorer.status.get_text().startswith("after 40 steps")
 
 
+def stored_frames(page: str) -> list[list[bytes]]:
+    """The frames a static face's script swaps in: per setting, one PNG per panel."""
+    import base64
+    import json
+
+    uris = json.loads(page.split("var frames = ")[1].split(", labels = ")[0])
+    return [[base64.b64decode(uri.split(",", 1)[1]) for uri in panels] for panels in uris]
+
+
 def test_static_face_is_one_offline_frame_per_value(explorer):
     page = explorer.static()
-    frames = frames_of(page)
+    frames = stored_frames(page)
     assert len(frames) == len(LEARNING_RATES)
-    assert all(f.startswith(b"\x89PNG") for f in frames)
+    assert all(panel.startswith(b"\x89PNG") for frame in frames for panel in frame)
     assert "http://" not in page and "https://" not in page
     assert 'value="1"' in page  # the slider starts at the starting value, 0.05
     assert "learning_rate = 0.25" in page and "make lab" in page
@@ -83,7 +92,28 @@ def test_static_names_choose_the_sweeps():
         "learning_rate",
         "momentum",
     ]
-    assert [len(frames_of(s)) for s in sweeps] == [2, 2]
+    assert [len(stored_frames(s)) for s in sweeps] == [2, 2]
+
+
+def test_static_frames_are_cut_between_the_panels(explorer):
+    """A phone's column stacks the panels: the path's, then the loss's, each at a readable
+    size, where the whole figure would shrink to fit."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    page = explorer.static()
+    frames = stored_frames(page)
+    assert {len(frame) for frame in frames} == {2}
+    left, right = (Image.open(BytesIO(panel)) for panel in frames[0])
+    width, height = explorer.canvas.get_width_height()
+    assert left.width + right.width == width and left.height == right.height == height
+    renderer = explorer.canvas.get_renderer()
+    path_panel, loss_panel = (ax.get_tightbbox(renderer) for ax in explorer.figure.axes)
+    assert path_panel.x1 <= left.width <= loss_panel.x0  # nothing of either panel is cut
+    assert page.count("<img") == 2 and 'style="display: flex; flex-wrap: wrap;"' in page
+    # one figure to a screen reader: the frame is an image, described once
+    assert page.count('alt=""') == 2 and f'role="img" aria-label="{explorer.alt} (' in page
 
 
 def test_bundle_has_both_faces(explorer):
@@ -161,11 +191,11 @@ def test_runs_are_kept_and_the_neighbours_computed_while_the_kernel_waits(explor
 
     first = explorer.run(learning_rate=0.1)
     assert explorer.run(learning_rate=0.1) is first  # kept: the same run is not repeated
-    explorer._after_move()  # outside an event loop (a script): nothing is scheduled
+    explorer._draw_ahead()  # outside an event loop (a script): nothing is scheduled
     assert len(explorer._paths) == 2  # the start and 0.1
 
     async def a_move_then_a_pause():
-        explorer._after_move()
+        explorer._draw_ahead()
         await asyncio.sleep(0.5)
 
     asyncio.run(a_move_then_a_pause())
@@ -183,7 +213,7 @@ def a_move_then_a_pause(figure, name, value) -> bytes:
 
     async def move():
         frame = figure._move(name, value)
-        figure._after_move()
+        figure._draw_ahead()
         await asyncio.sleep(0.5)
         return frame
 
@@ -206,6 +236,31 @@ def test_the_next_move_finds_its_frame_drawn_ahead(explorer):
     fresh.update(momentum=0.9)
     assert kept == _live_png(fresh.canvas)  # the frame of that very setting
     assert explorer.png() == fresh.png()  # and the canvas follows before a frame is stored
+
+
+def test_the_live_face_draws_the_first_moves_ahead(explorer):
+    import asyncio
+    import threading
+
+    pytest.importorskip("ipywidgets")
+    runs_on, compute = [], explorer._compute
+
+    def recorded(setting):
+        if _setting_key(setting) not in explorer._paths:  # a run, not a kept one
+            runs_on.append(threading.current_thread().name)
+        return compute(setting)
+
+    explorer._compute = recorded
+
+    async def shown_then_a_pause():
+        explorer.live()
+        await asyncio.sleep(0.5)
+
+    asyncio.run(shown_then_a_pause())
+    ahead = explorer._neighbours()
+    assert len(ahead) == 3 and all(_setting_key(s) in explorer._frames for s in ahead)
+    # the runs went to the worker thread: the kernel's own thread stayed free for messages
+    assert len(runs_on) == 3 and all(n.startswith("optlib-draw-ahead") for n in runs_on)
 
 
 def test_a_sweep_draws_its_neighbours_ahead_too():
@@ -499,6 +554,14 @@ def test_sweep_bundle_has_both_faces(power_sweep, monkeypatch):
     assert WIDGET_VIEW not in power_sweep._repr_mimebundle_()
 
 
+def test_sweep_html_takes_frames_in_panels():
+    panels = [[b"\x89PNG-a1", b"\x89PNG-a2"], [b"\x89PNG-b1", b"\x89PNG-b2"]]
+    page = sweep_html("x", [1, 2], panels, 1)
+    assert page.count("<img") == 2 and frames_of(page.split("<script>")[0]) == panels[1]
+    with pytest.raises(ValueError, match="the same number of panels"):
+        sweep_html("x", [1, 2], [panels[0], b"\x89PNG-b"], 0)
+
+
 def test_sweep_html_two_sliders():
     pngs = [bytes([137, 80, 78, 71, i]) for i in range(6)]
     page = sweep_html(["a", "b"], [[1, 2], [0.1, 0.2, 0.3]], pngs, index=(1, 2))
@@ -590,7 +653,7 @@ def test_static_alt_text_says_what_the_figure_shows_and_follows_the_setting():
 def test_explore_describes_its_figure_by_default():
     ex = explore(Quadratic([1.0, 10.0]), SGD, [1.0, 1.0], 5, sliders={"learning_rate": [0.1, 0.2]})
     assert ex.alt.startswith("The path of SGD on ")
-    assert f'alt="{ex.alt} (learning_rate = ' in ex.static()
+    assert f'aria-label="{ex.alt} (learning_rate = ' in ex.static()
     grid = {"learning_rate": [0.1, 0.2]}
     told = explore(Quadratic([1.0, 10.0]), SGD, [1.0, 1.0], 5, sliders=grid, alt="SGD zigzags")
     assert told.alt == "SGD zigzags"
