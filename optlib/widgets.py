@@ -353,6 +353,21 @@ def _log_range(grid: list) -> tuple[float, float] | None:
     return (math.log10(low), math.log10(high)) if high >= 10 * low else None
 
 
+def _log_steps(value: float, ends: tuple[float, float]) -> list[float]:
+    """Where a key press moves a log-scaled slider from ``value``: its positions are the
+    exponents ``low + 0.01 k``, counted from the low end (ipywidgets' FloatLogSlider, step
+    0.01), so from a position it moves one up or down, and from a start between two
+    positions to either of them."""
+    low, high = ends
+    k = (math.log10(value) - low) / _LOG_STEP
+    near = round(k)
+    ks = [near - 1, near + 1] if abs(k - near) < 1e-6 else [math.floor(k), math.ceil(k)]
+    # past the last whole step, the slider's top end is its last position
+    exponents = [min(low + j * _LOG_STEP, high) for j in ks if j >= 0]
+    here = math.log10(value)
+    return [10**e for e in exponents if abs(e - here) > 1e-9 * _LOG_STEP]
+
+
 def _nearest(grid: list, value) -> int:
     """The index of the grid value closest to ``value`` (a continuous slider moves between
     them; the static face starts on the nearest frame)."""
@@ -398,19 +413,14 @@ def _static_names(static, sliders: dict, most: int | None = None) -> list[str]:
     return static
 
 
+_LOG_STEP = 0.01  # a log-scaled slider's step, in the exponent: 100 positions per factor of 10
 _KEPT = 32  # runs and live frames a figure keeps: the last settings shown and their neighbours
 
 
-_DRAW_AHEAD = None  # the one worker thread of every figure's draw-ahead (see _Faces)
-
-
-def _draw_ahead_thread():
-    global _DRAW_AHEAD
-    if _DRAW_AHEAD is None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        _DRAW_AHEAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="optlib-draw-ahead")
-    return _DRAW_AHEAD
+# The draw-ahead waits this long after a move before it draws the other sliders' neighbours:
+# a reader moving one slider again and again (one move every 0.3 s or so) finds its next
+# frame ready and is not kept waiting by frames it will not ask for.
+_OTHERS_AFTER_S = 1.0
 
 
 def _keep_recent(kept: dict) -> None:
@@ -534,10 +544,8 @@ class _Faces:
         around = []
         for name, grid in self.sliders.items():
             value = self.values[name]
-            if name in self.continuous:  # the log slider's step: 0.01 in the exponent
-                exponent = math.log10(value)
-                low, high = _log_range(grid)
-                steps = [10 ** (exponent + d) for d in (-0.01, 0.01) if low <= exponent + d <= high]
+            if name in self.continuous:
+                steps = _log_steps(value, _log_range(grid))
             else:
                 i = _nearest(grid, value)
                 steps = [grid[j] for j in (i - 1, i + 1) if 0 <= j < len(grid)]
@@ -550,53 +558,40 @@ class _Faces:
                 around += settings
         return around
 
-    def _compute(self, setting: dict):
-        """The costly part of drawing ``setting`` that touches no shared state, run on the
-        draw-ahead thread (an Explorer's run); None when there is none."""
-        return None
-
-    def _keep(self, setting: dict, computed) -> None:
-        """Keep what :meth:`_compute` returned, on the kernel's thread."""
-
     def _draw_ahead(self) -> None:
-        """Draw the frames of the neighbouring settings while the reader looks at this one,
-        so that the next move usually finds its frame ready. The costly part of each (an
-        optimizer's run) goes to a worker thread and the drawing is done one frame per turn
-        of the kernel's event loop: a message from the reader waits for one drawing at most.
-        Then the current setting is drawn again, so that the figure shows what the sliders
-        say."""
+        """Draw the frames of the neighbouring settings while the reader looks at this one, one
+        per turn of the kernel's event loop, so that a message from the next move waits for
+        one frame at most and then usually finds its own ready: first the two along the slider
+        just moved, then, once the reader has paused, the others. Then the current setting is
+        drawn again, so that the figure shows what the sliders say."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # not inside a kernel's loop (a script): nothing to overlap with
             return
         self._move_count += 1
-        pending, move = self._neighbours(), self._move_count
+        move, around = self._move_count, self._neighbours()
+        moved = self._heading[0] if self._heading is not None else None
+        first = [s for s in around if moved is not None and s[moved] != self.values[moved]]
+        later = [s for s in around if s not in first]
 
-        def next_one():
+        def next_one(pending, then):
             if move != self._move_count:  # a newer move has its own queue
                 return
             if not pending:
                 self._show(self.values)
+                if then:
+                    loop.call_later(_OTHERS_AFTER_S, next_one, then, [])
                 return
             setting = pending.pop(0)
-            if _setting_key(setting) in self._frames:
-                loop.call_soon(next_one)
-                return
-            computed = loop.run_in_executor(_draw_ahead_thread(), self._compute, setting)
-            computed.add_done_callback(lambda done: draw(setting, done))
-
-        def draw(setting, done):
-            if done.cancelled() or done.exception() is not None:
-                return  # the reader's own move will draw it, and say what went wrong
-            self._keep(setting, done.result())
             key = _setting_key(setting)
-            if move == self._move_count and key not in self._frames:
+            if key not in self._frames:
                 self._show(setting)
                 self._frames[key] = _live_png(self.canvas)
                 _keep_recent(self._frames)
-            loop.call_soon(next_one)
+            loop.call_soon(next_one, pending, then)
 
-        loop.call_later(0.005, next_one)  # first let the kernel report that it is idle
+        # First let the kernel report that it is idle.
+        loop.call_later(0.005, next_one, first or later, later if first else [])
 
     def _slider(self, w, name: str, grid: list):
         """One live slider: log-scaled and continuous between the ends of its grid for a name
@@ -617,7 +612,7 @@ class _Faces:
             value=self.values[name],
             min=low,
             max=high,
-            step=0.01,
+            step=_LOG_STEP,
             readout_format=".3g",
             **common,
         )
@@ -826,30 +821,20 @@ class Explorer(_Faces):
         kept: a setting shown again (or computed ahead, see the live face) is not re-run.
         """
         setting = self.values | values
-        path = self._compute(setting)
-        self._keep(setting, path)
+        key = _setting_key(setting)
+        path = self._paths.pop(key, None)
+        if path is None:
+            optimizer = self.optimizer(**setting)
+            # A diverging run is shown, not warned about: the kernel only writes its message.
+            path = _minimize(self._value, self.objective.grad, optimizer, self.x0, self.steps)
+        self._paths[key] = path  # the most recent last
+        _keep_recent(self._paths)
         return path
 
     @property
     def path(self):
         """The optimizer's :class:`~optlib.train.Path` at the current setting."""
         return self.run()
-
-    def _compute(self, setting: dict):
-        # Also on the draw-ahead thread: it reads the kept runs, never changes them (_keep
-        # does, on the kernel's thread). A diverging run is shown, not warned about.
-        kept = self._paths.get(_setting_key(setting))
-        if kept is not None:
-            return kept
-        return _minimize(
-            self._value, self.objective.grad, self.optimizer(**setting), self.x0, self.steps
-        )
-
-    def _keep(self, setting: dict, computed) -> None:
-        key = _setting_key(setting)
-        self._paths.pop(key, None)
-        self._paths[key] = computed  # the most recent last
-        _keep_recent(self._paths)
 
     def _render(self, setting: dict) -> None:
         path = self.run(**setting)

@@ -176,14 +176,26 @@ def test_continuous_sliders_can_be_chosen_or_turned_off():
 
 
 def test_neighbours_are_one_slider_step_away(explorer):
-    # learning_rate moves on a log scale (0.02 to 0.25), momentum steps through 0, 0.5, 0.9
-    around = explorer._neighbours()
-    rates = sorted(
-        s["learning_rate"] for s in around if s["momentum"] == 0.0 and s["learning_rate"] != 0.05
-    )
-    assert np.allclose(rates, [0.05 * 10**-0.01, 0.05 * 10**0.01])
-    assert {"learning_rate": 0.05, "momentum": 0.5} in around  # 0 has one neighbour: 0.5
-    assert len(around) == 3
+    # momentum steps through 0, 0.5, 0.9; learning_rate moves on a log scale from 0.02, its
+    # positions 10 ** (log10(0.02) + 0.01 k), as ipywidgets' FloatLogSlider counts them
+    low = np.log10(0.02)
+
+    def rates():
+        value = explorer.values["learning_rate"]
+        return sorted(
+            s["learning_rate"] for s in explorer._neighbours() if s["learning_rate"] != value
+        )
+
+    assert {"learning_rate": 0.05, "momentum": 0.5} in explorer._neighbours()  # 0: one, 0.5
+    assert len(explorer._neighbours()) == 3
+    # 0.05, the start, lies between positions 39 and 40: a key press lands on either
+    assert np.allclose(rates(), [10 ** (low + 0.39), 10 ** (low + 0.40)])
+    explorer.update(learning_rate=10 ** (low + 0.40))  # on a position: one either side
+    assert np.allclose(rates(), [10 ** (low + 0.39), 10 ** (low + 0.41)])
+    explorer.update(learning_rate=10 ** (low + 1.09))  # the last whole step: then the end
+    assert np.allclose(rates(), [10 ** (low + 1.08), 0.25])
+    explorer.update(learning_rate=0.25)  # the top end, 109.7 steps up: one below
+    assert np.allclose(rates(), [10 ** (low + 1.09)])
 
 
 def test_runs_are_kept_and_the_neighbours_computed_while_the_kernel_waits(explorer):
@@ -240,17 +252,8 @@ def test_the_next_move_finds_its_frame_drawn_ahead(explorer):
 
 def test_the_live_face_draws_the_first_moves_ahead(explorer):
     import asyncio
-    import threading
 
     pytest.importorskip("ipywidgets")
-    runs_on, compute = [], explorer._compute
-
-    def recorded(setting):
-        if _setting_key(setting) not in explorer._paths:  # a run, not a kept one
-            runs_on.append(threading.current_thread().name)
-        return compute(setting)
-
-    explorer._compute = recorded
 
     async def shown_then_a_pause():
         explorer.live()
@@ -259,22 +262,26 @@ def test_the_live_face_draws_the_first_moves_ahead(explorer):
     asyncio.run(shown_then_a_pause())
     ahead = explorer._neighbours()
     assert len(ahead) == 3 and all(_setting_key(s) in explorer._frames for s in ahead)
-    # the runs went to the worker thread: the kernel's own thread stayed free for messages
-    assert len(runs_on) == 3 and all(n.startswith("optlib-draw-ahead") for n in runs_on)
 
 
-def test_a_sweep_draws_its_neighbours_ahead_too():
+def test_a_sweep_draws_its_neighbours_ahead_too(monkeypatch):
+    import optlib.widgets
+
     calls = []
     s = sweep(lambda fig: draw_power(fig, calls), {"power": POWERS, "shift": SHIFTS}, dpi=40)
-    a_move_then_a_pause(s, "shift", 0.25)  # down from (2, 0.5)
-    assert calls[-6:] == [
+    a_move_then_a_pause(s, "shift", 0.25)  # down from (2, 0.5), then half a second
+    assert calls[-4:] == [
         (2, 0.25),  # the move
-        (2, 0.0),  # then its neighbours, the way the reader went first
+        (2, 0.0),  # then its neighbours along that slider, the way the reader went first
         (2, 0.5),
-        (1, 0.25),
-        (3, 0.25),
         (2, 0.25),  # and the figure back at the reader's setting
-    ]
+    ]  # the other slider's wait for a longer pause: a reader moving one slider is not kept
+    monkeypatch.setattr(optlib.widgets, "_OTHERS_AFTER_S", 0.1)
+    calls.clear()
+    a_move_then_a_pause(s, "shift", 0.5)  # up, then a pause longer than 0.1 s
+    # (2, 0.5) and (2, 0.25) were drawn ahead: only the new neighbour, then the figure back,
+    # then after the pause the other slider's neighbours, and the figure back again
+    assert calls == [(2, 0.75), (2, 0.5), (1, 0.5), (3, 0.5), (2, 0.5)]
     drawn = len(calls)
     s._move("power", 3)
     assert len(calls) == drawn  # kept: redraw is not called
