@@ -7,8 +7,8 @@ holds torch's trajectories and the tests hold every rule to them.
 
 Read together, they tell preconditioning from diagonal to factored to orthogonalized:
 Adadelta, Adamax, NAdam and RAdam scale each coordinate, as Adam does; Adafactor stores a
-matrix's second moment as a row and a column, :math:`O(n + m)` numbers instead of
-:math:`O(nm)`; Lion keeps only the sign; Muon replaces a matrix's momentum by the nearest
+matrix's second moment as a row and a column, rows + cols numbers instead of
+rows × cols; Lion keeps only the sign; Muon replaces a matrix's momentum by the nearest
 orthogonal matrix (:func:`newton_schulz`).
 """
 
@@ -550,29 +550,29 @@ _document_fields(
 
 @dataclass(frozen=True)
 class Adafactor(Optimizer):
-    r"""Adafactor: Adam's second moment in :math:`O(n + m)` memory for an :math:`n \times m`
-    matrix, and a step size relative to the parameters' size.
+    r"""Adafactor: Adam's second moment in rows + cols numbers for a rows × cols matrix,
+    and a step size relative to the parameters' size.
 
     Step :math:`t = 1, 2, \dots` (``torch.optim.Adafactor``), with a decay
     :math:`\hat\beta_{2,t} = 1 - t^{c}` (``beta2_decay`` :math:`c \le 0`), a relative step
     :math:`\varsigma_t = \min(\eta, 1/\sqrt t)` and
     :math:`\alpha_t = \max(\epsilon_2, \mathrm{RMS}(\theta_{t-1}))\,\varsigma_t`. For a matrix
-    :math:`G_t` (the gradient) the row and column means of :math:`G_t^2` are averaged,
+    :math:`g_t` (the gradient) the row and column means of :math:`g_t^2` are averaged,
 
     .. math::
 
-        R_t &= \hat\beta_{2,t} R_{t-1} + (1 - \hat\beta_{2,t})\, \mathrm{mean}_j\, G_{t,ij}^2,
+        R_t &= \hat\beta_{2,t} R_{t-1} + (1 - \hat\beta_{2,t})\, \mathrm{mean}_j\, g_{t,ij}^2,
         \qquad
-        C_t = \hat\beta_{2,t} C_{t-1} + (1 - \hat\beta_{2,t})\, \mathrm{mean}_i\, G_{t,ij}^2 \\
+        C_t = \hat\beta_{2,t} C_{t-1} + (1 - \hat\beta_{2,t})\, \mathrm{mean}_i\, g_{t,ij}^2 \\
         \hat V_t &= \frac{R_t C_t^\top}{\max(\mathrm{mean}(R_t), \epsilon_1)}
 
     (a vector keeps the whole average :math:`\hat V_t = v_t` instead), and then
 
     .. math::
 
-        U_t &= \frac{G_t}{\sqrt{\max(\hat V_t, \epsilon_1^2)}} \\
+        Z_t &= \frac{g_t}{\sqrt{\max(\hat V_t, \epsilon_1^2)}} \\
         \theta_t &= (1 - \eta\lambda)\,\theta_{t-1}
-            - \frac{\alpha_t}{\max(1, \mathrm{RMS}(U_t) / d)}\, U_t
+            - \frac{\alpha_t}{\max(1, \mathrm{RMS}(Z_t) / d)}\, Z_t
 
     :math:`\hat V_t` is the rank-one matrix whose row and column means are :math:`R_t` and
     :math:`C_t`, those of the averaged :math:`G^2`: Shazeer & Stern show it is the closest
@@ -602,7 +602,7 @@ class Adafactor(Optimizer):
         :math:`\epsilon_2 > 0`, the smallest parameter RMS the step is relative to, so that
         parameters at zero still move (``eps[1]`` in torch).
     d : float, default 1.0
-        :math:`d \ge 1`, the clipping threshold on the RMS of :math:`U_t`.
+        :math:`d \ge 1`, the clipping threshold on the RMS of :math:`Z_t`.
     weight_decay : float, default 0
         :math:`\lambda \ge 0`, decoupled: each step multiplies the parameters by
         :math:`1 - \eta\lambda`.
@@ -778,7 +778,7 @@ class Lion(Optimizer):
 
 def newton_schulz(G, steps: int = 5, coefficients=(3.4445, -4.775, 2.0315), eps: float = 1e-7):
     r"""Map a matrix towards the nearest orthogonal one, :math:`U V^\top` for
-    :math:`G = U \Sigma V^\top`, by a quintic Newton–Schulz iteration (Muon's step).
+    :math:`G = U \Omega V^\top`, by a quintic Newton–Schulz iteration (Muon's step).
 
     After scaling :math:`X_0 = G / \max(\lVert G \rVert_F, \epsilon)` (every singular value in
     (0, 1]), each of the ``steps`` iterations is
@@ -787,7 +787,7 @@ def newton_schulz(G, steps: int = 5, coefficients=(3.4445, -4.775, 2.0315), eps:
 
         A = X X^\top, \qquad X \leftarrow a X + (b A + c A^2) X
 
-    which applies :math:`\sigma \mapsto a\sigma + b\sigma^3 + c\sigma^5` to every singular
+    which applies :math:`\omega \mapsto a\omega + b\omega^3 + c\omega^5` to every singular
     value and keeps the singular vectors. Jordan's coefficients make that polynomial
     steep at 0, so that small singular values grow fast; the price is that they end near 1,
     not at 1: five steps take every value from 1% to 100% of :math:`\lVert G \rVert_F` into
@@ -868,20 +868,21 @@ _ADJUST_LR = (None, "original", "match_rms_adamw")
 class Muon(Optimizer):
     r"""Muon: momentum, orthogonalized, for the weight matrices of a network.
 
-    Step :math:`t = 1, 2, \dots` (``torch.optim.Muon``) of an :math:`A \times B` matrix, with
+    Step :math:`t = 1, 2, \dots` (``torch.optim.Muon``) of a rows × cols matrix, with
     :math:`b_0 = 0`:
 
     .. math::
 
         b_t &= \beta b_{t-1} + (1 - \beta) g_t \\
-        d_t &= \begin{cases} \beta b_t + (1 - \beta) g_t & \text{nesterov} \\
+        \tilde b_t &= \begin{cases} \beta b_t + (1 - \beta) g_t & \text{nesterov} \\
                              b_t & \text{otherwise} \end{cases} \\
-        O_t &= \mathrm{NS}(d_t) \approx U V^\top \quad (d_t = U \Sigma V^\top) \\
+        O_t &= \mathrm{NS}(\tilde b_t) \approx U V^\top \quad (\tilde b_t = U \Omega V^\top) \\
         \theta_t &= (1 - \eta\lambda)\,\theta_{t-1} - \eta\, \gamma\, O_t
 
-    where :math:`\mathrm{NS}` is :func:`newton_schulz` and :math:`\gamma = \sqrt{\max(1, A/B)}`
-    (``adjust_lr_fn="original"``) or :math:`0.2\sqrt{\max(A, B)}` (``"match_rms_adamw"``, an
-    update of AdamW's typical RMS). Orthogonalizing sets every singular value of the update to
+    where :math:`\mathrm{NS}` is :func:`newton_schulz` and
+    :math:`\gamma = \sqrt{\max(1, \text{rows}/\text{cols})}` (``adjust_lr_fn="original"``) or
+    :math:`0.2\sqrt{\max(\text{rows}, \text{cols})}` (``"match_rms_adamw"``, an update of AdamW's
+    typical RMS). Orthogonalizing sets every singular value of the update to
     about 1: the directions that momentum barely moves along get as large a step as the
     dominant one. The buffer is an exponential average (torch's ``lerp``), not the sum that
     SGD's momentum keeps, and the weight decay uses :math:`\eta` without :math:`\gamma`.

@@ -262,13 +262,13 @@ class MLP(Model):
 
     .. math::
 
-        z_l = h_{l-1} W_l + b_l, \qquad h_l = \sigma(z_l) \ (l < K), \qquad
+        z_l = h_{l-1} W_l + b_l, \qquad h_l = \phi(z_l) \ (l < K), \qquad
         \text{output } z_K,
 
     and backpropagation of the loss :math:`f` runs the chain rule from the output back,
     :math:`\delta_K = \partial f / \partial z_K`, :math:`\nabla W_l = h_{l-1}^\top \delta_l`,
     :math:`\nabla b_l = \sum \delta_l`, :math:`\delta_{l-1} = (\delta_l W_l^\top) \odot
-    \sigma'(z_{l-1})`. The output loss is the mean cross-entropy of the softmax (classification)
+    \phi'(z_{l-1})`. The output loss is the mean cross-entropy of the softmax (classification)
     or half the mean squared error (regression), as in :class:`SoftmaxRegression` and
     :class:`LinearRegression`.
 
@@ -282,7 +282,7 @@ class MLP(Model):
         Number of classes (classification, required, at least 2) or of regression targets
         (default 1; with one target ``y`` is 1-D).
     activation : {"relu", "tanh"}, default "relu"
-        The nonlinearity :math:`\sigma` of the hidden layers: :math:`\max(z, 0)` or
+        The nonlinearity :math:`\phi` of the hidden layers: :math:`\max(z, 0)` or
         :math:`\tanh z`.
     task : {"classification", "regression"}, default "classification"
         The output loss: the mean cross-entropy of the softmax over ``n_outputs`` classes

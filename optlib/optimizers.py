@@ -300,9 +300,9 @@ class SGD(Optimizer):
         g_t &= \nabla f(\theta_{t-1}) + \lambda \theta_{t-1} \\
         b_t &= \begin{cases} g_t & t = 1 \\
                              \beta b_{t-1} + (1 - \tau) g_t & t > 1 \end{cases} \\
-        d_t &= \begin{cases} g_t + \beta b_t & \text{nesterov} \\
+        \tilde b_t &= \begin{cases} g_t + \beta b_t & \text{nesterov} \\
                              b_t & \text{otherwise} \end{cases} \\
-        \theta_t &= \theta_{t-1} - \eta\, d_t
+        \theta_t &= \theta_{t-1} - \eta\, \tilde b_t
 
     and plain gradient descent, :math:`\theta_t = \theta_{t-1} - \eta g_t`, when
     :math:`\beta = 0`. The buffer :math:`b` sums past gradients *without* the learning rate

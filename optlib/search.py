@@ -11,9 +11,9 @@ each one by :math:`k`-fold cross-validation, keep the best,
 and differ only in the list :math:`\Lambda`: every combination of a few values per
 hyperparameter (:func:`grid_search`), or ``n_iter`` independent draws from a distribution per
 hyperparameter (:func:`random_search`). Bergstra & Bengio (2012) showed why the second usually
-wins for the same budget: when only a few hyperparameters matter, a grid of :math:`m^d` points
-tries only :math:`m` distinct values of each, while :math:`m^d` random points try
-:math:`m^d`.
+wins for the same budget: when only a few hyperparameters matter, a grid of 3 values on each
+of 3 hyperparameters spends 27 runs on only 3 distinct values of each, while 27 random points
+try 27.
 
 The results come back as a :class:`SearchResult`, a table with one :class:`Trial` per
 candidate (its fold scores, their mean and standard deviation, the fit time). scikit-learn's
