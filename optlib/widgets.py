@@ -281,6 +281,7 @@ def _sweep_html(names: list, grids: list, pngs: Sequence[list], start: list, des
 
 
 def _pixels(canvas):
+    """What ``canvas`` shows, as an RGB PIL image."""
     from PIL import Image
 
     return Image.frombuffer(
@@ -359,12 +360,12 @@ def _log_steps(value: float, ends: tuple[float, float]) -> list[float]:
     0.01), so from a position it moves one up or down, and from a start between two
     positions to either of them."""
     low, high = ends
-    k = (math.log10(value) - low) / _LOG_STEP
+    here = math.log10(value)
+    k = (here - low) / _LOG_STEP
     near = round(k)
     ks = [near - 1, near + 1] if abs(k - near) < 1e-6 else [math.floor(k), math.ceil(k)]
     # past the last whole step, the slider's top end is its last position
     exponents = [min(low + j * _LOG_STEP, high) for j in ks if j >= 0]
-    here = math.log10(value)
     return [10**e for e in exponents if abs(e - here) > 1e-9 * _LOG_STEP]
 
 
