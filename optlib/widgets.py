@@ -332,16 +332,12 @@ def _panels(canvas, cuts: list[int]) -> list[bytes]:
 
 
 def _live_png(canvas) -> bytes:
-    """What ``canvas`` shows, as PNG bytes, fast: a live slider's frame goes to the browser once
-    and is not stored, so it is encoded in full colour at the lowest compression (6 ms for a
-    frame of the book, where the static face's small palette takes 25 ms)."""
-    from PIL import Image
-
+    """What ``canvas`` shows, as PNG bytes, fast: a live slider's frame goes to the browser and
+    is never embedded in a page (a figure keeps its last few in memory only), so it is encoded
+    in full colour at the lowest compression (6 ms for a frame of the book, where the static
+    face's small palette takes 25 ms)."""
     buffer = io.BytesIO()
-    pixels = Image.frombuffer(
-        "RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1
-    )
-    pixels.convert("RGB").save(buffer, format="png", compress_level=1)
+    _pixels(canvas).save(buffer, format="png", compress_level=1)
     return buffer.getvalue()
 
 
