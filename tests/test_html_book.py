@@ -514,9 +514,16 @@ def test_search_snippets_show_math_as_text(browser, book_url):
         assert page.evaluate(convert, r"\(\tfrac12 \eta\, \mathrm{mean}(g^2)\)") == (
             "½ η mean(g^2)"
         )
-        page.wait_for_function(  # Sphinx's status line, once every page's snippet is in
+        page.wait_for_function(  # Sphinx's status line, once every result is listed
             "document.querySelector('#search-results .search-summary')"
             "?.textContent.includes('found')"
+        )
+        # ... but each page's snippet arrives by its own fetch, after that line (searchtools.js):
+        # wait for a snippet under every result that is a page (an API entry has a
+        # description instead), or the snippets read are whichever came first.
+        page.wait_for_function(
+            "[...document.querySelectorAll('#search-results li')].every("
+            "li => li.querySelector('p.context') || li.querySelector(':scope > span'))"
         )
         texts = page.locator("#search-results p.context").all_inner_texts()
         assert len(texts) >= 5
