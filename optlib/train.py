@@ -215,24 +215,45 @@ def _check_x0(x0) -> np.ndarray:
     return np.array(x, dtype=float, ndmin=1)  # a copy: the caller's array is never modified
 
 
-def _descend(value, grad, stepper, steps, points, losses) -> str:
-    """The loop of :func:`minimize`; appends to points and losses, returns a stop message."""
-    for t in range(1, steps + 1):
-        why = stepper.step(grad(stepper.params), None)
-        if why:
-            return f"{why} at step {t} of {steps}"
-        x = stepper.params
-        loss = float(value(x))
-        points.append(x.copy())
-        losses.append(loss)
-        if not math.isfinite(loss):
-            lr = _learning_rate(stepper.optimizer)
-            hint = f" than {lr:g}" if lr is not None else ""
-            return (
-                f"loss became {loss} at step {t} of {steps}; the optimizer diverged: "
-                f"try a smaller learning_rate{hint}"
-            )
-    return ""
+def _descend(value, grad, stepper, steps, points, losses, part_s=math.inf):
+    """The loop of :func:`minimize`, as a generator: appends to points and losses, yields each
+    time ``part_s`` seconds of work have passed (never with the default), and returns a stop
+    message. A caller that must stay responsive (a live slider's draw-ahead) runs it in parts;
+    NumPy's overflow warnings are off within a part only, not while the caller has control."""
+    done = 0  # steps taken in the parts before this one
+    while True:
+        due = time.perf_counter() + part_s
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below
+            for t in range(done + 1, steps + 1):
+                why = stepper.step(grad(stepper.params), None)
+                if why:
+                    return f"{why} at step {t} of {steps}"
+                x = stepper.params
+                loss = float(value(x))
+                points.append(x.copy())
+                losses.append(loss)
+                if not math.isfinite(loss):
+                    lr = _learning_rate(stepper.optimizer)
+                    hint = f" than {lr:g}" if lr is not None else ""
+                    return (
+                        f"loss became {loss} at step {t} of {steps}; the optimizer diverged: "
+                        f"try a smaller learning_rate{hint}"
+                    )
+                if t < steps and time.perf_counter() > due:
+                    done = t
+                    break
+            else:
+                return ""
+        yield
+
+
+def _finish(parts):
+    """Run a generator of parts to its end and return what it returns."""
+    while True:
+        try:
+            next(parts)
+        except StopIteration as end:
+            return end.value
 
 
 def minimize(objective, optimizer, x0, steps: int) -> Path:
@@ -294,6 +315,12 @@ def minimize(objective, optimizer, x0, steps: int) -> Path:
 def _minimize(value, grad, optimizer, x: np.ndarray, steps: int) -> Path:
     """The kernel of :func:`minimize`, unchecked but for the optimizer (the sliders call it
     with arguments their constructor checked); no warning, the message is in the Path."""
+    return _finish(_minimize_in_parts(value, grad, optimizer, x, steps))
+
+
+def _minimize_in_parts(value, grad, optimizer, x: np.ndarray, steps: int, part_s=math.inf):
+    """:func:`_minimize` as a generator that yields each time ``part_s`` seconds of work have
+    passed and returns the Path."""
     stepper = _Stepper(optimizer, x.copy())
     points = [x.copy()]
     losses = [float(value(x))]
@@ -301,8 +328,7 @@ def _minimize(value, grad, optimizer, x: np.ndarray, steps: int) -> Path:
     if not math.isfinite(losses[0]):
         message = f"the loss is {losses[0]} at x0 already; start from another point"
     else:
-        with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below
-            message = _descend(value, grad, stepper, steps, points, losses)
+        message = yield from _descend(value, grad, stepper, steps, points, losses, part_s)
     return Path(
         points=np.array(points),
         losses=np.array(losses),

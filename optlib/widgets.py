@@ -76,7 +76,7 @@ import numpy as np
 
 from optlib import _checks
 from optlib.plotting import _objective_2d, _window, contour, loss_gap
-from optlib.train import _minimize, _value_function
+from optlib.train import _minimize, _minimize_in_parts, _value_function
 
 __all__ = ["Explorer", "Sweep", "explore", "sweep"]
 
@@ -414,10 +414,14 @@ _LOG_STEP = 0.01  # a log-scaled slider's step, in the exponent: 100 positions p
 _KEPT = 32  # runs and live frames a figure keeps: the last settings shown and their neighbours
 
 
-# The draw-ahead waits this long after a move before it draws the other sliders' neighbours:
-# a reader moving one slider again and again (one move every 0.3 s or so) finds its next
-# frame ready and is not kept waiting by frames it will not ask for.
-_OTHERS_AFTER_S = 1.0
+# The draw-ahead starts this long after a move, once the front end has shown the new frame
+# (30 to 60 ms in JupyterLab): drawing sooner takes a core from the browser and the server
+# while they show it, and on a machine of two cores the slowest moves were those it overlapped.
+_AHEAD_AFTER_S = 0.1
+# The draw-ahead works in parts of about this long, with a pause as long after each: the
+# kernel takes a message through several turns of its event loop, and the pauses let it
+# take the reader's next move at once instead of one part per turn.
+_PART_S = 0.005
 
 
 def _keep_recent(kept: dict) -> None:
@@ -555,40 +559,51 @@ class _Faces:
                 around += settings
         return around
 
+    def _prepare(self, setting: dict):
+        """A generator that does the slow part of drawing ``setting`` in parts (see
+        :meth:`_ahead`), so that :meth:`_render` then finds it done. Nothing by default."""
+        yield from ()
+
+    def _ahead(self):
+        """A generator of the draw-ahead's parts: the frames of the neighbouring settings,
+        those along the slider just moved first, each drawn and encoded in turn; then the
+        current setting again, so that the figure shows what the sliders say."""
+        for setting in self._neighbours():
+            key = _setting_key(setting)
+            if key in self._frames:
+                continue
+            yield from self._prepare(setting)
+            self._show(setting)
+            yield
+            self._show(setting)  # again: a cell run meanwhile may have drawn another setting
+            self._frames[key] = _live_png(self.canvas)
+            _keep_recent(self._frames)
+            yield
+        self._show(self.values)
+
     def _draw_ahead(self) -> None:
-        """Draw the frames of the neighbouring settings while the reader looks at this one, one
-        per turn of the kernel's event loop, so that a message from the next move waits for
-        one frame at most and then usually finds its own ready: first the two along the slider
-        just moved, then, once the reader has paused, the others. Then the current setting is
-        drawn again, so that the figure shows what the sliders say."""
+        """Draw the frames of the neighbouring settings while the reader looks at this one
+        (:meth:`_ahead`), in parts with pauses between them, until the reader moves again:
+        the next move's message waits for one part at most, and usually finds its frame
+        ready."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # not inside a kernel's loop (a script): nothing to overlap with
             return
         self._move_count += 1
-        move, around = self._move_count, self._neighbours()
-        moved = self._heading[0] if self._heading is not None else None
-        first = [s for s in around if moved is not None and s[moved] != self.values[moved]]
-        later = [s for s in around if s not in first]
+        move, parts = self._move_count, self._ahead()
 
-        def next_one(pending, then):
-            if move != self._move_count:  # a newer move has its own queue
+        def next_part():
+            if move != self._move_count:  # a newer move has its own draw-ahead
+                parts.close()
                 return
-            if not pending:
-                self._show(self.values)
-                if then:
-                    loop.call_later(_OTHERS_AFTER_S, next_one, then, [])
+            try:
+                next(parts)
+            except StopIteration:
                 return
-            setting = pending.pop(0)
-            key = _setting_key(setting)
-            if key not in self._frames:
-                self._show(setting)
-                self._frames[key] = _live_png(self.canvas)
-                _keep_recent(self._frames)
-            loop.call_soon(next_one, pending, then)
+            loop.call_later(_PART_S, next_part)
 
-        # First let the kernel report that it is idle.
-        loop.call_later(0.005, next_one, first or later, later if first else [])
+        loop.call_later(_AHEAD_AFTER_S, next_part)
 
     def _slider(self, w, name: str, grid: list):
         """One live slider: log-scaled and continuous between the ends of its grid for a name
@@ -827,6 +842,17 @@ class Explorer(_Faces):
         self._paths[key] = path  # the most recent last
         _keep_recent(self._paths)
         return path
+
+    def _prepare(self, setting: dict):
+        """Compute the run of ``setting`` in parts and keep it, for :meth:`_render`."""
+        key = _setting_key(self.values | setting)
+        if key in self._paths:
+            return
+        optimizer = self.optimizer(**(self.values | setting))
+        self._paths[key] = yield from _minimize_in_parts(
+            self._value, self.objective.grad, optimizer, self.x0, self.steps, _PART_S
+        )
+        _keep_recent(self._paths)
 
     @property
     def path(self):

@@ -120,6 +120,37 @@ def test_minimize_stops_with_a_message_when_the_loss_diverges():
     assert np.all(np.isfinite(path.losses[:-1]))  # it stopped at the first non-finite loss
 
 
+def test_minimize_in_parts_yields_between_steps_and_returns_the_same_path():
+    from optlib.train import _minimize, _minimize_in_parts
+
+    x0 = np.array([1.0, 1.0])
+    whole = _minimize(Bowl().value, Bowl().grad, SGD(learning_rate=0.1), x0, 30)
+    parts = _minimize_in_parts(Bowl().value, Bowl().grad, SGD(learning_rate=0.1), x0, 30, 0.0)
+    yields = 0
+    while True:
+        try:
+            next(parts)
+        except StopIteration as end:
+            path = end.value
+            break
+        yields += 1
+        # between parts the caller has control, and NumPy's warnings are as the caller set them
+        assert np.geterr()["over"] == "warn" and np.geterr()["invalid"] == "warn"
+    assert yields == 29  # a budget of 0 s: a part is one step, and none after the last
+    np.testing.assert_array_equal(path.points, whole.points)
+    np.testing.assert_array_equal(path.losses, whole.losses)
+
+
+def test_minimize_in_parts_reports_divergence_at_the_right_step():
+    from optlib.train import _finish, _minimize, _minimize_in_parts
+
+    sgd = SGD(learning_rate=0.25)  # above 2 / L = 0.2
+    whole = _minimize(Bowl().value, Bowl().grad, sgd, np.array([1.0, 1.0]), 10_000)
+    parted = _finish(_minimize_in_parts(Bowl().value, Bowl().grad, sgd, np.ones(2), 10_000, 0.0))
+    assert parted.message == whole.message and parted.stopped_early
+    assert len(parted.points) == len(whole.points) < 10_001
+
+
 def test_minimize_reports_a_non_finite_start():
     class Log:
         def value(self, x):

@@ -264,27 +264,47 @@ def test_the_live_face_draws_the_first_moves_ahead(explorer):
     assert len(ahead) == 3 and all(_setting_key(s) in explorer._frames for s in ahead)
 
 
-def test_a_sweep_draws_its_neighbours_ahead_too(monkeypatch):
-    import optlib.widgets
-
+def test_a_sweep_draws_its_neighbours_ahead_too():
     calls = []
     s = sweep(lambda fig: draw_power(fig, calls), {"power": POWERS, "shift": SHIFTS}, dpi=40)
     a_move_then_a_pause(s, "shift", 0.25)  # down from (2, 0.5), then half a second
-    assert calls[-4:] == [
+    assert calls[-6:] == [
         (2, 0.25),  # the move
         (2, 0.0),  # then its neighbours along that slider, the way the reader went first
         (2, 0.5),
+        (1, 0.25),  # then the other slider's
+        (3, 0.25),
         (2, 0.25),  # and the figure back at the reader's setting
-    ]  # the other slider's wait for a longer pause: a reader moving one slider is not kept
-    monkeypatch.setattr(optlib.widgets, "_OTHERS_AFTER_S", 0.1)
+    ]
     calls.clear()
-    a_move_then_a_pause(s, "shift", 0.5)  # up, then a pause longer than 0.1 s
-    # (2, 0.5) and (2, 0.25) were drawn ahead: only the new neighbour, then the figure back,
-    # then after the pause the other slider's neighbours, and the figure back again
-    assert calls == [(2, 0.75), (2, 0.5), (1, 0.5), (3, 0.5), (2, 0.5)]
+    a_move_then_a_pause(s, "shift", 0.5)  # up again: its frame was drawn ahead
+    # (2, 0.25) is kept too: only the new neighbours, then the figure back
+    assert calls == [(2, 0.75), (1, 0.5), (3, 0.5), (2, 0.5)]
     drawn = len(calls)
     s._move("power", 3)
     assert len(calls) == drawn  # kept: redraw is not called
+
+
+def test_the_draw_ahead_works_in_parts_that_leave_the_kernel_free(explorer, monkeypatch):
+    import optlib.widgets
+    from optlib.widgets import _live_png
+
+    monkeypatch.setattr(optlib.widgets, "_PART_S", 0.0)  # a part: one step of a run
+    ahead = explorer._neighbours()
+    assert len(ahead) == 3
+    parts = explorer._ahead()
+    next(parts)
+    assert len(explorer._frames) == 0  # the first part of the first neighbour's run only
+    while explorer._drawn != _setting_key(ahead[0]):
+        next(parts)
+    explorer.update(momentum=0.9)  # a cell run between drawing a frame and encoding it
+    for _ in parts:
+        pass
+    for setting in ahead:  # after the last part, each neighbour's own frame
+        fresh = momentum_explorer()
+        fresh.update(**setting)
+        assert explorer._frames[_setting_key(setting)] == _live_png(fresh.canvas)
+    assert explorer.settings.get_text().endswith("momentum = 0.9")  # back at the setting
 
 
 def test_live_frames_are_full_colour_pngs_of_the_figure(explorer):

@@ -1,0 +1,167 @@
+"""Where a live slider's move spends its time in JupyterLab: browser, kernel, or in between.
+
+bench_lab_sliders.py times a move from key press to new image. This probe splits that time
+in four, from wall-clock stamps taken in the page and in the kernel (one machine, one clock):
+
+- to kernel: from the key press until the kernel starts the move (browser, server, kernel's
+  event loop);
+- kernel: the move itself (a kept frame, or a frame drawn now), with whether it was kept;
+- back: from the kernel's reply until the page sets the image's new source (server, browser);
+- decode: until the new image is decoded in the page.
+
+It runs each chapter's cells, then patches the kernel's ``_Faces._move`` (in the kernel only,
+to stamp it) and moves every slider at the benchmark's pace. It also notes the moves during
+which the kernel's draw-ahead had started before the image was shown.
+
+Run:     .venv/bin/python benchmarks/probe_lab_latency.py 06_adam.ipynb [more.ipynb ...]
+Prints:  one line per move and a summary per chapter; writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from bench_lab_sliders import MOVES, PAUSE_MS  # noqa: E402
+from lab_session import CHROMIUM, CHROMIUM_ARGS, Lab  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+# Run in the kernel after the chapter: stamp each move and each draw-ahead's start.
+STAMP = """
+import time as _time, optlib.widgets as _widgets
+_STAMPS = {"moves": [], "ahead": []}
+def _stamped(move, ahead):
+    def _move(self, name, value):
+        start = _time.time() * 1000
+        kept = _widgets._setting_key(self.values | {name: value}) in self._frames
+        frame = move(self, name, value)
+        _STAMPS["moves"].append((start, _time.time() * 1000, kept))
+        return frame
+    def _ahead(self):
+        _STAMPS["ahead"].append(_time.time() * 1000)
+        yield from ahead(self)
+    return _move, _ahead
+_widgets._Faces._move, _widgets._Faces._ahead = _stamped(
+    _widgets._Faces._move, _widgets._Faces._ahead)
+"""
+EXECUTE_JS = """async (code) => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  await kernel.requestExecute({code, silent: true}).done;
+}"""
+# A key press on a slider, with wall-clock stamps: pressed, new source set, image decoded.
+MOVE_JS = """async ([cell, slider, key]) => {
+  const now = () => performance.timeOrigin + performance.now();
+  const box = window.jupyterapp.shell.currentWidget.content.widgets[cell].node;
+  const handle = box.querySelectorAll('.noUi-handle')[slider];
+  const image = box.querySelector('.widget-image');
+  const before = image.src;
+  handle.focus();
+  const pressed = now();
+  let sourced = null;
+  const decoded = new Promise((resolve) => {
+    const timer = setTimeout(() => { observer.disconnect(); resolve(null); }, 10000);
+    const observer = new MutationObserver(() => {
+      if (image.src === before) return;
+      sourced = now();
+      observer.disconnect();
+      clearTimeout(timer);
+      image.decode().then(() => resolve(now()));
+    });
+    observer.observe(image, {attributes: true, attributeFilter: ['src']});
+  });
+  handle.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}));
+  const done = await decoded;  // before reading sourced, which the observer sets
+  return {pressed, sourced, decoded: done};
+}"""
+
+
+def chapter(lab, browser, notebook: str) -> list[dict]:
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    stamps_file = Path(tempfile.mkstemp(suffix=".json")[1])
+    moves = []
+    try:
+        lab.open(page, notebook)
+        lab.run_all(page)
+        page.evaluate(EXECUTE_JS, STAMP)
+        for cell in lab.live_cells(page):
+            for slider in range(lab.show(page, cell)):
+                key, turns = "ArrowLeft", 0
+                while sum(m["slider"] == (cell, slider) for m in moves) < MOVES and turns < 2:
+                    move = page.evaluate(MOVE_JS, [cell, slider, key])
+                    if move["decoded"] is None:  # at an end of the range: turn back
+                        key, turns = "ArrowRight", turns + 1
+                        continue
+                    moves.append(move | {"slider": (cell, slider)})
+                    page.wait_for_timeout(PAUSE_MS)
+        dump = f"import json; json.dump(_STAMPS, open({str(stamps_file)!r}, 'w'))"
+        page.evaluate(EXECUTE_JS, dump)
+        stamps = json.loads(stamps_file.read_text())
+    finally:
+        stamps_file.unlink(missing_ok=True)
+        page.evaluate("window.jupyterapp.commands.execute('kernelmenu:shutdown')")
+        page.close()
+    rows = []
+    for move in moves:
+        starts = [k for k in stamps["moves"] if move["pressed"] <= k[0] <= move["decoded"]]
+        if not starts:
+            continue
+        start, end, kept = starts[0]
+        rows.append(
+            dict(
+                slider=move["slider"],
+                total=move["decoded"] - move["pressed"],
+                to_kernel=start - move["pressed"],
+                kernel=end - start,
+                kept=kept,
+                back=move["sourced"] - end,
+                decode=move["decoded"] - move["sourced"],
+                ahead_overlapped=any(end < a < move["decoded"] for a in stamps["ahead"]),
+            )
+        )
+    return rows
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__)
+        return 2
+    with Lab() as lab, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for notebook in argv:
+            rows = chapter(lab, browser, notebook)
+            sliders = {r["slider"] for r in rows}
+            seen, later = set(), []
+            for r in rows:
+                first = r["slider"] not in seen and r["slider"][1] == 0
+                seen.add(r["slider"])
+                print(
+                    f"{notebook[:2]} cell {r['slider'][0]:3} slider {r['slider'][1]}: "
+                    f"total {r['total']:6.1f} ms = to kernel {r['to_kernel']:5.1f}"
+                    f" + kernel {r['kernel']:5.1f} ({'kept' if r['kept'] else 'drawn'})"
+                    f" + back {r['back']:5.1f} + decode {r['decode']:5.1f}"
+                    + ("  [draw-ahead overlapped]" if r["ahead_overlapped"] else "")
+                    + ("  [first move]" if first else "")
+                )
+                if not first:
+                    later.append(r)
+            if later:
+                parts = {k: [r[k] for r in later] for k in ("total", "kernel", "back", "decode")}
+                print(
+                    f"{notebook}: {len(later)} moves after the first, on {len(sliders)} sliders,"
+                    f" {sum(r['kept'] for r in later)} kept; median/worst ms: "
+                    + ", ".join(
+                        f"{k} {statistics.median(v):.1f}/{max(v):.1f}" for k, v in parts.items()
+                    )
+                )
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
