@@ -216,3 +216,39 @@ def test_solutions_stay_folded_in_jupyterlab():
         if cell["metadata"].get("jupyter") != {"source_hidden": True, "outputs_hidden": True}
     ]
     assert unfolded == [], "fold these solution cells:\n" + "\n".join(unfolded)
+
+
+def test_each_chapter_numbers_its_exercises_in_jupyterlab_as_the_book_does():
+    """JupyterLab reads a numbering template from the front matter of the first Markdown cell;
+    the book numbers the chapters in _toc.yml's order (the numbered part comes first)."""
+    chapters = [e for e in toc_files() if Path(e).name[:2].isdigit()]
+    assert len(chapters) == 10
+    for number, entry in enumerate(chapters, start=1):
+        notebook = nbformat.read(ROOT / f"{entry}.ipynb", as_version=4)
+        first = next(c for c in notebook.cells if c.cell_type == "markdown").source
+        found = re.match(r"---\n(.*?)\n---\n", first, re.DOTALL)
+        assert found, f"{entry}: no front matter at the top of the first Markdown cell"
+        numbering = yaml.safe_load(found[1])["numbering"]
+        template = f"{number}.%s"
+        assert numbering == {
+            "exercise": {"enumerator": template},
+            "equation": {"enumerator": template},
+        }
+
+
+def test_the_build_drops_the_front_matter_and_nothing_else():
+    from notebook_numbering import without_front_matter
+
+    cells = [
+        {
+            "cell_type": "markdown",
+            "metadata": {},
+            "source": ["---\n", "numbering: {}\n", "---\n", "# Title\n", "Text"],
+        },
+        {"cell_type": "markdown", "metadata": {}, "source": "---\nnot: front matter\n---\n"},
+    ]
+    dropped = json.loads(without_front_matter(json.dumps({"cells": cells})))
+    assert dropped["cells"][0]["source"] == "# Title\nText"
+    assert dropped["cells"][1] == cells[1]  # only the first Markdown cell's
+    plain = json.dumps({"cells": [{"cell_type": "markdown", "source": "# Title"}]})
+    assert without_front_matter(plain) == plain

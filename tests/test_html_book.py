@@ -335,6 +335,7 @@ def test_no_page_scrolls_sideways_on_a_phone(visits, page_path):
 LEFTOVERS = {
     "a temporary path": re.compile(r"/tmp/|ipykernel_\d+"),
     "a formatter pragma": re.compile(r"# fmt: (skip|off|on)"),
+    "JupyterLab's front matter": re.compile(r"numbering:|enumerator"),
     "an empty output box": re.compile(
         r'<div class="output stderr[^"]*"><div class="highlight"><pre><span></span>\s*</pre>'
     ),

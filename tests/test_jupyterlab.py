@@ -50,6 +50,8 @@ def test_myst_is_rendered_and_solutions_stay_folded(chapter):
         """() => ({
         text: document.querySelector('.jp-Notebook').innerText,
         exercises: [...document.querySelectorAll('aside.myst-exercise[id]')].map((e) => e.id),
+        titles: [...document.querySelectorAll('aside.myst-exercise[id]')].map(
+            (e) => e.innerText.split('\\n')[0]),
         solutions: [...document.querySelectorAll('details.myst-exercise')].map((d) => d.open),
         equations: document.querySelectorAll('.jp-MarkdownCell .katex').length,
         folded: [...document.querySelectorAll('.jp-Notebook .jp-Cell')].map(
@@ -59,6 +61,11 @@ def test_myst_is_rendered_and_solutions_stay_folded(chapter):
     for raw in ("{exercise-start}", "{solution-start}", "{eq}", "{ref}", "{glue:text}"):
         assert raw not in shown["text"]
     assert shown["exercises"] == ["ex-gd-forward", "ex-gd-three", "ex-gd-kappa", "ex-gd-rotate"]
+    # numbered as in the book (the chapter's front matter), which is read, not shown
+    numbers = [re.search(r"Exercise (\S+)", title)[1] for title in shown["titles"]]
+    assert numbers == ["1.1", "1.2", "1.3", "1.4"]  # a gated one says "Start of Exercise 1.2"
+    assert "(1.1)" in shown["text"] and "(1.2)" in shown["text"]  # the equations, as in the book
+    assert "numbering:" not in shown["text"]
     assert shown["solutions"] == [False] * 4  # present, and closed until the reader opens one
     assert shown["equations"] > 50
     # and the solutions' code cells below them are folded, and no other cell
