@@ -25,15 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench_lab_sliders import slider_moves  # noqa: E402
+from bench_lab_sliders import slider_times  # noqa: E402
 from lab_session import CHROMIUM, CHROMIUM_ARGS, Lab  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-
-EXECUTE_JS = """async (code) => {
-  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-  const reply = await kernel.requestExecute({code, silent: true}).done;
-  return reply.content.status === 'ok' ? '' : `${reply.content.ename}: ${reply.content.evalue}`;
-}"""
 
 
 def old_draw_ahead(rev: str) -> str:
@@ -65,15 +59,13 @@ def chapter_moves(lab, browser, notebook: str, patch: str | None) -> list[float]
         lab.open(page, notebook)
         lab.run_all(page)
         if patch:
-            error = page.evaluate(EXECUTE_JS, patch)
-            if error:
-                raise RuntimeError(f"the older draw-ahead did not load in the kernel: {error}")
+            lab.execute(page, patch)
         times = []
         for cell in lab.live_cells(page):
             shown = lab.show(page, cell)
-            slider_moves(lab, page, cell, 0, moves=1)  # the figure's first move, left out
+            slider_times(lab, page, cell, 0, moves=1)  # the figure's first move, left out
             for slider in range(shown):
-                times += slider_moves(lab, page, cell, slider)
+                times += slider_times(lab, page, cell, slider)
         return times
     finally:
         page.evaluate("window.jupyterapp.commands.execute('kernelmenu:shutdown')")

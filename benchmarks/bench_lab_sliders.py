@@ -35,10 +35,10 @@ MOVES = 8  # per slider
 PAUSE_MS = 300  # between moves: a reader looks at the figure
 
 
-def slider_moves(lab, page, cell: int, slider: int, moves: int = MOVES) -> list[float]:
-    """Milliseconds of ``moves`` moves of one slider, turning back at each end of its range."""
-    times, key, stuck = [], "ArrowLeft", 0
-    while len(times) < moves:
+def slider_moves(lab, page, cell: int, slider: int, moves: int = MOVES) -> list[dict]:
+    """``moves`` moves of one slider (see Lab.move), turning back at each end of its range."""
+    done, key, stuck = [], "ArrowLeft", 0
+    while len(done) < moves:
         moved = lab.move(page, cell, slider, key)
         if moved["ms"] < 0:  # at an end of the range: nothing to draw
             stuck += 1
@@ -47,9 +47,14 @@ def slider_moves(lab, page, cell: int, slider: int, moves: int = MOVES) -> list[
             key = "ArrowRight" if key == "ArrowLeft" else "ArrowLeft"
             continue
         stuck = 0
-        times.append(moved["ms"])
+        done.append(moved)
         page.wait_for_timeout(PAUSE_MS)
-    return times
+    return done
+
+
+def slider_times(lab, page, cell: int, slider: int, moves: int = MOVES) -> list[float]:
+    """Milliseconds of ``moves`` moves of one slider."""
+    return [moved["ms"] for moved in slider_moves(lab, page, cell, slider, moves)]
 
 
 def chapter_row(lab, browser, notebook: str) -> dict | None:
@@ -67,9 +72,9 @@ def chapter_row(lab, browser, notebook: str) -> dict | None:
         for cell in cells:
             shown = lab.show(page, cell)
             sliders += shown
-            first += slider_moves(lab, page, cell, 0, moves=1)
+            first += slider_times(lab, page, cell, 0, moves=1)
             for slider in range(shown):
-                times += slider_moves(lab, page, cell, slider)
+                times += slider_times(lab, page, cell, slider)
         return dict(
             chapter=Path(notebook).stem,
             figures=len(cells),

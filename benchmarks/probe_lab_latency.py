@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench_lab_sliders import MOVES, PAUSE_MS  # noqa: E402
+from bench_lab_sliders import slider_moves  # noqa: E402
 from lab_session import CHROMIUM, CHROMIUM_ARGS, Lab  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
@@ -50,35 +50,6 @@ def _stamped(move, ahead):
 _widgets._Faces._move, _widgets._Faces._ahead = _stamped(
     _widgets._Faces._move, _widgets._Faces._ahead)
 """
-EXECUTE_JS = """async (code) => {
-  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-  await kernel.requestExecute({code, silent: true}).done;
-}"""
-# A key press on a slider, with wall-clock stamps: pressed, new source set, image decoded.
-MOVE_JS = """async ([cell, slider, key]) => {
-  const now = () => performance.timeOrigin + performance.now();
-  const box = window.jupyterapp.shell.currentWidget.content.widgets[cell].node;
-  const handle = box.querySelectorAll('.noUi-handle')[slider];
-  const image = box.querySelector('.widget-image');
-  const before = image.src;
-  handle.focus();
-  const pressed = now();
-  let sourced = null;
-  const decoded = new Promise((resolve) => {
-    const timer = setTimeout(() => { observer.disconnect(); resolve(null); }, 10000);
-    const observer = new MutationObserver(() => {
-      if (image.src === before) return;
-      sourced = now();
-      observer.disconnect();
-      clearTimeout(timer);
-      image.decode().then(() => resolve(now()));
-    });
-    observer.observe(image, {attributes: true, attributeFilter: ['src']});
-  });
-  handle.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}));
-  const done = await decoded;  // before reading sourced, which the observer sets
-  return {pressed, sourced, decoded: done};
-}"""
 
 
 def chapter(lab, browser, notebook: str) -> list[dict]:
@@ -88,19 +59,13 @@ def chapter(lab, browser, notebook: str) -> list[dict]:
     try:
         lab.open(page, notebook)
         lab.run_all(page)
-        page.evaluate(EXECUTE_JS, STAMP)
+        lab.execute(page, STAMP)
         for cell in lab.live_cells(page):
             for slider in range(lab.show(page, cell)):
-                key, turns = "ArrowLeft", 0
-                while sum(m["slider"] == (cell, slider) for m in moves) < MOVES and turns < 2:
-                    move = page.evaluate(MOVE_JS, [cell, slider, key])
-                    if move["decoded"] is None:  # at an end of the range: turn back
-                        key, turns = "ArrowRight", turns + 1
-                        continue
-                    moves.append(move | {"slider": (cell, slider)})
-                    page.wait_for_timeout(PAUSE_MS)
-        dump = f"import json; json.dump(_STAMPS, open({str(stamps_file)!r}, 'w'))"
-        page.evaluate(EXECUTE_JS, dump)
+                moves += [
+                    m | {"slider": (cell, slider)} for m in slider_moves(lab, page, cell, slider)
+                ]
+        lab.execute(page, f"import json; json.dump(_STAMPS, open({str(stamps_file)!r}, 'w'))")
         stamps = json.loads(stamps_file.read_text())
     finally:
         stamps_file.unlink(missing_ok=True)

@@ -76,7 +76,7 @@ import numpy as np
 
 from optlib import _checks
 from optlib.plotting import _objective_2d, _window, contour, loss_gap
-from optlib.train import _minimize, _minimize_in_parts, _value_function
+from optlib.train import _finish, _minimize_in_parts, _value_function
 
 __all__ = ["Explorer", "Sweep", "explore", "sweep"]
 
@@ -832,27 +832,30 @@ class Explorer(_Faces):
         one of its checked values or, continuous, between two of them. The last 32 runs are
         kept: a setting shown again (or computed ahead, see the live face) is not re-run.
         """
-        setting = self.values | values
+        return _finish(self._run_in_parts(self.values | values, math.inf))
+
+    def _run_in_parts(self, setting: dict, part_s: float):
+        """A generator that returns the run of ``setting``, kept or computed (in parts of
+        ``part_s`` seconds), and keeps it as the most recent."""
         key = _setting_key(setting)
         path = self._paths.pop(key, None)
         if path is None:
-            optimizer = self.optimizer(**setting)
             # A diverging run is shown, not warned about: the kernel only writes its message.
-            path = _minimize(self._value, self.objective.grad, optimizer, self.x0, self.steps)
+            path = yield from _minimize_in_parts(
+                self._value,
+                self.objective.grad,
+                self.optimizer(**setting),
+                self.x0,
+                self.steps,
+                part_s,
+            )
         self._paths[key] = path  # the most recent last
         _keep_recent(self._paths)
         return path
 
     def _prepare(self, setting: dict):
         """Compute the run of ``setting`` in parts and keep it, for :meth:`_render`."""
-        key = _setting_key(self.values | setting)
-        if key in self._paths:
-            return
-        optimizer = self.optimizer(**(self.values | setting))
-        self._paths[key] = yield from _minimize_in_parts(
-            self._value, self.objective.grad, optimizer, self.x0, self.steps, _PART_S
-        )
-        _keep_recent(self._paths)
+        yield from self._run_in_parts(self.values | setting, _PART_S)
 
     @property
     def path(self):

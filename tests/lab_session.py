@@ -52,31 +52,41 @@ SCROLL_JS = """async ([cell]) => {
 
 # One key press on a slider handle, and the milliseconds until the figure's new image is
 # decoded (-1 when no new image comes within 10 s). Resolves with the new image's bytes too, as
-# base64, so that the caller can check that it changed.
+# base64, so that the caller can check that it changed, and with wall-clock stamps (epoch ms)
+# of the press, of the new source and of the decoded image, to set beside the kernel's.
 MOVE_JS = """async ([cell, slider, key]) => {
+  const now = () => performance.timeOrigin + performance.now();
   const box = window.jupyterapp.shell.currentWidget.content.widgets[cell].node;
   const handle = box.querySelectorAll('.noUi-handle')[slider];
   const image = box.querySelector('.widget-image');
   const before = image.src;
   handle.focus();
-  const t0 = performance.now();
+  const pressed = now();
+  let sourced = null;
   const changed = new Promise((resolve) => {
     const timer = setTimeout(() => { observer.disconnect(); resolve(null); }, 10000);
     const observer = new MutationObserver(() => {
       if (image.src === before) return;
+      sourced = now();
       observer.disconnect();
       clearTimeout(timer);
-      image.decode().then(() => resolve(performance.now() - t0));
+      image.decode().then(() => resolve(now()));
     });
     observer.observe(image, {attributes: true, attributeFilter: ['src']});
   });
   handle.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}));
-  const ms = await changed;
-  if (ms === null) return {ms: -1, png: null};
+  const decoded = await changed;
+  if (decoded === null) return {ms: -1, png: null};
   const bytes = new Uint8Array(await (await fetch(image.src)).arrayBuffer());
   let text = '';
   for (const b of bytes) text += String.fromCharCode(b);
-  return {ms, png: btoa(text)};
+  return {ms: decoded - pressed, png: btoa(text), pressed, sourced, decoded};
+}"""
+# Run code in the notebook's kernel, quietly; resolves with "" or the error it raised.
+EXECUTE_JS = """async (code) => {
+  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  const reply = await kernel.requestExecute({code, silent: true}).done;
+  return reply.content.status === 'ok' ? '' : `${reply.content.ename}: ${reply.content.evalue}`;
 }"""
 
 NOTEBOOK_JS = "window.jupyterapp && window.jupyterapp.shell.currentWidget"
@@ -228,9 +238,16 @@ class Lab:
     @staticmethod
     def move(page, cell: int, slider: int, key: str) -> dict:
         """Press ``key`` (ArrowRight, ArrowLeft) on a slider of the figure in ``cell``, shown
-        first: ``ms`` until the new image is decoded (-1 if none came) and ``png``, the new
-        image as base64."""
+        first: ``ms`` until the new image is decoded (-1 if none came), ``png``, the new
+        image as base64, and the stamps ``pressed``, ``sourced`` and ``decoded``."""
         return page.evaluate(MOVE_JS, [cell, slider, key])
+
+    @staticmethod
+    def execute(page, code: str) -> None:
+        """Run ``code`` in the open notebook's kernel, without output; raise what it raised."""
+        error = page.evaluate(EXECUTE_JS, code)
+        if error:
+            raise RuntimeError(f"the kernel refused the code: {error}")
 
     @staticmethod
     def error_outputs(page) -> list[str]:
