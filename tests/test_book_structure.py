@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 import yaml
 from book_toc import toc_entries
 from myst_cells import labels, markdown_text, solution_code_cells
@@ -203,6 +204,20 @@ def test_write_results_puts_the_command_and_the_machine_first(tmp_path, monkeypa
     assert meta["command"] == "python benchmarks/bench_x.py --quick"
     assert meta["python"] == "as recorded" and meta["numpy"] == "2.0"  # the script's own win
     assert set(meta["host"]) == {"cpu", "cores", "system", "python"} and meta["host"]["cores"] >= 1
+
+
+def test_the_benchmarks_percentile_is_the_nearest_rank():
+    percentile = _benchmark_module("_stats").percentile
+    tenths = [100.0, 10.0, 90.0, 20.0, 80.0, 30.0, 70.0, 40.0, 60.0, 50.0]
+    assert percentile(tenths, 90) == 90.0  # 9 of the 10 at or below
+    assert percentile(tenths, 91) == 100.0
+    assert percentile(tenths, 50) == 50.0 and percentile(tenths, 100) == 100.0
+    assert percentile([7.0, 1.0, 3.0, 5.0, 2.0, 6.0, 4.0, 8.0], 90) == 8.0  # 8 moves: the worst
+    for q in (0, 101):
+        with pytest.raises(ValueError, match="0 < q <= 100"):
+            percentile(tenths, q)
+    with pytest.raises(ValueError, match="needs samples"):
+        percentile([], 90)
 
 
 def test_solutions_stay_folded_in_jupyterlab():

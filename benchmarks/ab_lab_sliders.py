@@ -1,15 +1,20 @@
-"""The live sliders' draw-ahead against an older one, alternating in one JupyterLab.
+"""One part of the live sliders against an older commit's, alternating in one JupyterLab.
 
 A single run of bench_lab_sliders.py cannot rank two designs on a 2-core machine: a chapter's
 median moves by 10 ms or more from run to run. This script opens each chapter twice per round,
-once with the current ``_Faces._draw_ahead`` and once with the one of an older commit (taken
-with ``git show`` and patched into the kernel after the chapter has run), in alternating
-order, and times the same moves as bench_lab_sliders.py. It reports both pools of moves: the
-median, the 90th and 95th percentiles and the count over 100 ms (the figures' first moves
-excluded, as in the benchmark).
+once with the current code and once with an older commit's version of one function of
+optlib.widgets (``--replace``: a method of ``_Faces`` such as ``_Faces._draw_ahead``, or a
+module function such as ``_live_png``), in alternating order. The old version is taken with
+``git show`` and patched into the kernel after the chapter has run, with the module
+constants of its commit. The moves are those of bench_lab_sliders.py. It reports both pools
+of moves: the median, the 90th and 95th percentiles and the count over 100 ms (the figures'
+first moves excluded, as in the benchmark).
 
-Run:     .venv/bin/python benchmarks/ab_lab_draw_ahead.py [--old REV] [--rounds N] chapter.ipynb ...
+Run:     .venv/bin/python benchmarks/ab_lab_sliders.py [--old REV] [--replace NAME]
+             [--rounds N] chapter.ipynb ...
 Prints:  one line per chapter, round and variant, then the two pools; writes nothing.
+Measured: --old 0f87e3e (the draw-ahead before 5dbe4ca); --old a0b1242 --replace _live_png
+(full-colour live frames).
 """
 
 from __future__ import annotations
@@ -25,13 +30,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
+from _stats import percentile  # noqa: E402
 from bench_lab_sliders import slider_times  # noqa: E402
 from lab_session import CHROMIUM, CHROMIUM_ARGS, Lab  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+# Run in the kernel: define the old function among a copy of the module's names, with the
+# old commit's constants, so that it runs as it did then and the rest of the module is
+# untouched; then put it in place of the current one. (Its numeric constants only: the
+# others are the same in every commit compared so far.)
+PATCH = """
+import optlib.widgets as _widgets
+_old = dict(vars(_widgets))
+exec({source!r}, _old)
+{target} = _old[{name!r}]
+"""
 
-def old_draw_ahead(rev: str) -> str:
-    """Kernel code that puts ``rev``'s ``_Faces._draw_ahead`` in place of the current one."""
+
+def old_version(rev: str, qualified: str) -> str:
+    """Kernel code that puts ``rev``'s version of ``qualified`` (a function of
+    optlib/widgets.py, or ``_Faces.method``) in place of the current one."""
     source = subprocess.run(
         ["git", "show", f"{rev}:optlib/widgets.py"],
         cwd=ROOT,
@@ -39,18 +57,17 @@ def old_draw_ahead(rev: str) -> str:
         capture_output=True,
         text=True,
     ).stdout
-    found = re.search(r"\n(    def _draw_ahead\(self\).*?)\n    def ", source, re.DOTALL)
-    if found is None:
-        raise SystemExit(f"{rev}: optlib/widgets.py has no _Faces._draw_ahead")
-    constants = "\n".join(re.findall(r"^_[A-Z_]+ = [0-9.]+.*$", source, re.MULTILINE))
-    return (
-        "import asyncio\nfrom optlib.widgets import _setting_key,"
-        " _live_png, _keep_recent\n"
-        + constants
-        + "\n"
-        + textwrap.dedent(found[1])
-        + "\nimport optlib.widgets\noptlib.widgets._Faces._draw_ahead = _draw_ahead\n"
+    owner, _, name = qualified.rpartition(".")
+    indent = "    " if owner else ""
+    found = re.search(
+        rf"\n({indent}def {re.escape(name)}\(.*?)\n(?={indent}def |\S)", source, re.DOTALL
     )
+    if found is None:
+        raise SystemExit(f"{rev}: optlib/widgets.py has no {qualified}")
+    constants = "\n".join(re.findall(r"^_[A-Z_]+ = [0-9.]+.*$", source, re.MULTILINE))
+    code = constants + "\n" + textwrap.dedent(found[1])
+    target = f"_widgets.{qualified}"
+    return PATCH.format(source=code, target=target, name=name)
 
 
 def chapter_moves(lab, browser, notebook: str, patch: str | None) -> list[float]:
@@ -76,18 +93,19 @@ def summary(times: list[float]) -> str:
     t = sorted(times)
     slow = sum(x > 100 for x in t)
     return (
-        f"n={len(t)} median {statistics.median(t):.1f} p90 {t[int(0.9 * len(t))]:.1f} "
-        f"p95 {t[int(0.95 * len(t))]:.1f} max {t[-1]:.1f} ms, over 100 ms: {slow}"
+        f"n={len(t)} median {statistics.median(t):.1f} p90 {percentile(t, 90):.1f} "
+        f"p95 {percentile(t, 95):.1f} max {t[-1]:.1f} ms, over 100 ms: {slow}"
     )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--old", default="0f87e3e", help="the commit to compare against")
+    parser.add_argument("--replace", default="_Faces._draw_ahead", help="what to take from it")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("chapters", nargs="+")
     args = parser.parse_args()
-    patches = {"current": None, args.old: old_draw_ahead(args.old)}
+    patches = {"current": None, args.old: old_version(args.old, args.replace)}
     pools: dict[str, list[float]] = {name: [] for name in patches}
     with Lab() as lab, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -1,0 +1,150 @@
+"""The browser's own share of a live slider's move: a frame switch that never leaves the page.
+
+bench_lab_sliders.py times a move from key press to new image, through the server and the
+kernel and back. This probe sets beside it the floor of any design: the same 16 frames held
+in the page, in an ``ipywidgets.Stack`` of images whose shown child a ``jslink`` ties to the
+slider, so that a key press switches the frame in the browser alone, with no message to the
+kernel. Both figures are in one notebook, in one JupyterLab, and are timed by the same
+script in the page, alternating in blocks of moves at the benchmark's pace. With ``--after``,
+the two probe cells are appended to a copy of a chapter: a page as long as the reader's.
+
+Run:     .venv/bin/python benchmarks/probe_lab_floor.py [--rounds N] [--after chapter.ipynb]
+Prints:  one line per block of moves, then both pools; writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from ab_lab_sliders import summary  # noqa: E402
+from bench_lab_sliders import PAUSE_MS  # noqa: E402
+from lab_session import CHROMIUM, CHROMIUM_ARGS, Lab  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+MOVES = 12  # per block: six one way, six back
+
+# The live figure (optlib's live face, one stepping slider) and the same frames switched in
+# the page. The frames are drawn with the live face's own encoder, so both send equal images.
+LIVE = """\
+import numpy as np
+from optlib import Momentum, Quadratic
+from optlib.widgets import explore
+
+_probe = explore(
+    Quadratic([1.0, 20.0]), Momentum, x0=[-1.8, 1.2], steps=60,
+    sliders={"learning_rate": np.geomspace(0.005, 0.1, 16)}, continuous=[],
+)
+_probe"""
+IN_PAGE = """\
+import ipywidgets as _w
+from optlib.widgets import _live_png
+
+_grid = _probe.sliders["learning_rate"]
+_frames = []
+for _value in _grid:
+    _probe.update(learning_rate=_value)
+    _frames.append(_live_png(_probe.canvas))
+_probe.update(learning_rate=_grid[8])
+_stack = _w.Stack([_w.Image(value=f, format="png") for f in _frames], selected_index=8)
+_slider = _w.SelectionSlider(options=[(f"{v:.4g}", v) for v in _grid], value=_grid[8])
+_link = _w.jslink((_slider, "index"), (_stack, "selected_index"))
+_w.VBox([_slider, _stack])"""
+
+# One key press, and the milliseconds until the image shown in the cell is another one (a
+# new source, or another element) and decoded; -1 if none within 10 s. One script for both
+# figures, so that they are measured alike.
+SWITCH_JS = """async ([cell, key]) => {
+  const box = window.jupyterapp.shell.currentWidget.content.widgets[cell].node;
+  const shown = () => [...box.querySelectorAll('.widget-image')].find((i) => i.offsetParent);
+  const handle = box.querySelector('.noUi-handle');
+  const before = shown(), source = before && before.src;
+  handle.focus();
+  const pressed = performance.now();
+  const decoded = new Promise((resolve) => {
+    const timer = setTimeout(() => { observer.disconnect(); resolve(null); }, 10000);
+    const observer = new MutationObserver(() => {
+      const image = shown();
+      if (!image || (image === before && image.src === source)) return;
+      observer.disconnect();
+      clearTimeout(timer);
+      image.decode().then(() => resolve(performance.now()));
+    });
+    observer.observe(box, {attributes: true, childList: true, subtree: true});
+  });
+  handle.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}));
+  const done = await decoded;
+  return done === null ? -1 : done - pressed;
+}"""
+
+
+def probe_notebook(after: str | None) -> dict:
+    """A notebook of the two probe cells, after a chapter's cells if ``after`` names one."""
+    if after:
+        notebook = json.loads((ROOT / "chapters" / after).read_text())
+    else:
+        notebook = {
+            "cells": [],
+            "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
+    for name, source in (("probe-live", LIVE), ("probe-in-page", IN_PAGE)):
+        notebook["cells"].append(
+            dict(cell_type="code", id=name, metadata={}, source=source, outputs=[])
+            | {"execution_count": None}
+        )
+    return notebook
+
+
+def block(lab, page, cell: int) -> list[float]:
+    """MOVES moves of the cell's slider, six left and six right, at the benchmark's pace."""
+    lab.show(page, cell)
+    times = []
+    for i in range(MOVES):
+        ms = page.evaluate(SWITCH_JS, [cell, "ArrowLeft" if i < MOVES // 2 else "ArrowRight"])
+        if ms < 0:
+            raise RuntimeError(f"cell {cell}: the image did not change within 10 s")
+        times.append(ms)
+        page.wait_for_timeout(PAUSE_MS)
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--after", help="a chapter whose cells come first, e.g. 06_adam.ipynb")
+    args = parser.parse_args()
+    pools: dict[str, list[float]] = {"through the kernel": [], "in the page": []}
+    with Lab() as lab, sync_playwright() as p:
+        (lab.tmp / "book" / "chapters" / "probe.ipynb").write_text(
+            json.dumps(probe_notebook(args.after))
+        )
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 900})
+        lab.open(page, "probe.ipynb")
+        lab.run_all(page)
+        live = page.evaluate("window.jupyterapp.shell.currentWidget.content.widgets.length") - 2
+        cells = {"through the kernel": live, "in the page": live + 1}
+        for name, cell in cells.items():  # each figure's first move, apart from the others
+            lab.show(page, cell)
+            print(f"{name}, first move: {page.evaluate(SWITCH_JS, [cell, 'ArrowRight']):.1f} ms")
+        for round_ in range(args.rounds):
+            order = list(cells) if round_ % 2 == 0 else list(cells)[::-1]
+            for name in order:
+                times = block(lab, page, cells[name])
+                pools[name] += times
+                print(f"round {round_} {name}: {summary(times)}", flush=True)
+        browser.close()
+    for name, times in pools.items():
+        print(f"{name}: {summary(times)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
