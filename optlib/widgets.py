@@ -336,8 +336,10 @@ def _live_png(canvas) -> bytes:
     browser and is never embedded in a page, so it takes 256 colours picked by a fast octree,
     at the lowest compression. For a frame of the book that is 3 to 4 ms and 16 to 23 KB,
     where full colour took 6 ms and 42 to 67 KB, and the static face's careful 64-colour
-    palette takes 14 to 22 ms. The smaller frame crosses the server and the page faster: in
-    JupyterLab a move's median fell from 43 to 39 ms (benchmarks/ab_lab_sliders.py)."""
+    palette takes 14 to 22 ms. The smaller frame crosses the server and the page a little
+    faster: in two alternating runs in JupyterLab (benchmarks/ab_lab_sliders.py, chapters 3
+    and 6, 160 moves a side each) a move's median fell from 43.4 to 38.7 ms and from 46.3 to
+    43.8 ms, lower in 7 of 8 paired blocks; the slowest tenth did not change beyond noise."""
     from PIL import Image
 
     buffer = io.BytesIO()
