@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from ab_lab_sliders import summary  # noqa: E402
 from bench_lab_sliders import PAUSE_MS  # noqa: E402
-from lab_session import CHROMIUM, CHROMIUM_ARGS, Lab  # noqa: E402
+from lab_session import CHROMIUM, CHROMIUM_ARGS, FOCUS_MS, Lab  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 MOVES = 12  # per block: six one way, six back
@@ -64,7 +64,10 @@ SWITCH_JS = """async ([cell, key]) => {
   const shown = () => [...box.querySelectorAll('.widget-image')].find((i) => i.offsetParent);
   const handle = box.querySelector('.noUi-handle');
   const before = shown(), source = before && before.src;
-  handle.focus();
+  if (document.activeElement !== handle) {  // as lab_session's move: focus first, then wait
+    handle.focus();
+    await new Promise((resolve) => setTimeout(resolve, FOCUS_MS));
+  }
   const pressed = performance.now();
   const decoded = new Promise((resolve) => {
     const timer = setTimeout(() => { observer.disconnect(); resolve(null); }, 10000);
@@ -80,7 +83,7 @@ SWITCH_JS = """async ([cell, key]) => {
   handle.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}));
   const done = await decoded;
   return done === null ? -1 : done - pressed;
-}"""
+}""".replace("FOCUS_MS", str(FOCUS_MS))
 
 
 def probe_notebook(after: str | None) -> dict:

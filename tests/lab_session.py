@@ -54,13 +54,22 @@ SCROLL_JS = """async ([cell]) => {
 # decoded (-1 when no new image comes within 10 s). Resolves with the new image's bytes too, as
 # base64, so that the caller can check that it changed, and with wall-clock stamps (epoch ms)
 # of the press, of the new source and of the decoded image, to set beside the kernel's.
+# A reader tabs or clicks to a slider before pressing a key on it, and so does this script:
+# when the handle is not focused yet, it is focused and given FOCUS_MS before the press. On
+# focus, JupyterLab makes the slider's cell the active one and restyles the notebook (up to
+# 230 ms in a chapter, in the page's long-animation-frame entries); that is the reader's
+# Tab or click, not the move.
+FOCUS_MS = 300
 MOVE_JS = """async ([cell, slider, key]) => {
   const now = () => performance.timeOrigin + performance.now();
   const box = window.jupyterapp.shell.currentWidget.content.widgets[cell].node;
   const handle = box.querySelectorAll('.noUi-handle')[slider];
   const image = box.querySelector('.widget-image');
   const before = image.src;
-  handle.focus();
+  if (document.activeElement !== handle) {
+    handle.focus();
+    await new Promise((resolve) => setTimeout(resolve, FOCUS_MS));
+  }
   const pressed = now();
   let sourced = null;
   const changed = new Promise((resolve) => {
@@ -81,7 +90,7 @@ MOVE_JS = """async ([cell, slider, key]) => {
   let text = '';
   for (const b of bytes) text += String.fromCharCode(b);
   return {ms: decoded - pressed, png: btoa(text), pressed, sourced, decoded};
-}"""
+}""".replace("FOCUS_MS", str(FOCUS_MS))
 # Run code in the notebook's kernel, quietly; resolves with "" or the error it raised.
 EXECUTE_JS = """async (code) => {
   const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
