@@ -7,10 +7,11 @@ or clicks to a slider before pressing a key on it, the script focuses each slide
 first key press and waits 300 ms: on that focus JupyterLab restyles the whole notebook, for
 up to 230 ms in a chapter, which a timer started at the focus would charge to the move (it
 did until 2026-11-30). One move is timed from the key press to the new image decoded in the
-page: the browser, the websocket, the kernel's re-run and redraw, the PNG, and back. The first move of each figure is reported on its own:
-it is slower (the browser and the kernel each run the path for the first time) and a reader
-makes it once. Target, per chapter, over the other moves: median at most 50 ms, worst at most
-100 ms. bench_sliders.py times the kernel's part alone.
+page: the browser, the websocket, the kernel's re-run and redraw, the PNG, and back. The
+first move of each figure is reported on its own: it is the figure's first image update in
+the page and the first move the kernel answers for it. Target, per chapter, over the other
+moves: median at most 50 ms, worst at most 100 ms. bench_sliders.py times the kernel's part
+alone.
 
 Needs JupyterLab (`make lab` installs it) and Chromium at /usr/bin/chromium.
 
