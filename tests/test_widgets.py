@@ -323,6 +323,8 @@ def test_live_frames_are_palette_pngs_close_to_the_figure(explorer):
     drawn = np.asarray(_pixels(explorer.canvas), dtype=int)
     error = np.abs(np.asarray(shown.convert("RGB"), dtype=int) - drawn)
     assert error.max() <= 16 and error.mean() <= 2, (error.max(), error.mean())
+    stored = Image.open(BytesIO(explorer.png()))  # the static face's frame: a smaller palette
+    assert stored.mode == "P" and stored.size == shown.size and len(stored.getcolors()) <= 64
 
 
 def test_loss_panel_is_fixed_so_frames_compare(explorer):
