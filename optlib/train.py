@@ -221,8 +221,9 @@ def _descend(value, grad, stepper, steps, points, losses, part_s=math.inf):
     message. A caller that must stay responsive (a live slider's draw-ahead) runs it in parts;
     NumPy's overflow warnings are off within a part only, not while the caller has control."""
     done = 0  # steps taken in the parts before this one
+    in_parts = part_s != math.inf  # else the clock is never read: minimize's loop stays lean
     while True:
-        due = time.perf_counter() + part_s
+        due = time.perf_counter() + part_s if in_parts else math.inf
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below
             for t in range(done + 1, steps + 1):
                 why = stepper.step(grad(stepper.params), None)
@@ -239,7 +240,7 @@ def _descend(value, grad, stepper, steps, points, losses, part_s=math.inf):
                         f"loss became {loss} at step {t} of {steps}; the optimizer diverged: "
                         f"try a smaller learning_rate{hint}"
                     )
-                if t < steps and time.perf_counter() > due:
+                if in_parts and t < steps and time.perf_counter() > due:
                     done = t
                     break
             else:

@@ -151,6 +151,17 @@ def test_minimize_in_parts_reports_divergence_at_the_right_step():
     assert len(parted.points) == len(whole.points) < 10_001
 
 
+def test_minimize_in_one_part_never_reads_the_clock(monkeypatch):
+    import optlib.train
+
+    def no_clock():
+        raise AssertionError("minimize read the clock: it runs in one part")
+
+    monkeypatch.setattr(optlib.train.time, "perf_counter", no_clock)
+    path = minimize(Bowl(), SGD(learning_rate=0.1), [1.0, 1.0], 30)
+    assert len(path.points) == 31 and not path.stopped_early
+
+
 def test_minimize_reports_a_non_finite_start():
     class Log:
         def value(self, x):
