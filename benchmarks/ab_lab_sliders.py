@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import statistics
 import subprocess
 import sys
 import textwrap
@@ -30,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from _stats import percentile  # noqa: E402
+from _stats import alternate  # noqa: E402
 from bench_lab_sliders import slider_times  # noqa: E402
 from lab_session import CHROMIUM, CHROMIUM_ARGS, Lab  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
@@ -89,15 +88,6 @@ def chapter_moves(lab, browser, notebook: str, patch: str | None) -> list[float]
         page.close()
 
 
-def summary(times: list[float]) -> str:
-    t = sorted(times)
-    slow = sum(x > 100 for x in t)
-    return (
-        f"n={len(t)} median {statistics.median(t):.1f} p90 {percentile(t, 90):.1f} "
-        f"p95 {percentile(t, 95):.1f} max {t[-1]:.1f} ms, over 100 ms: {slow}"
-    )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--old", default="0f87e3e", help="the commit to compare against")
@@ -106,19 +96,15 @@ def main() -> int:
     parser.add_argument("chapters", nargs="+")
     args = parser.parse_args()
     patches = {"current": None, args.old: old_version(args.old, args.replace)}
-    pools: dict[str, list[float]] = {name: [] for name in patches}
     with Lab() as lab, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for round_ in range(args.rounds):
-            for notebook in args.chapters:
-                order = list(patches) if round_ % 2 == 0 else list(patches)[::-1]
-                for name in order:
-                    times = chapter_moves(lab, browser, notebook, patches[name])
-                    pools[name] += times
-                    print(f"{notebook} round {round_} {name}: {summary(times)}", flush=True)
+        alternate(
+            args.rounds,
+            args.chapters,
+            list(patches),
+            lambda notebook, name: chapter_moves(lab, browser, notebook, patches[name]),
+        )
         browser.close()
-    for name, times in pools.items():
-        print(f"{name}: {summary(times)}")
     return 0
 
 

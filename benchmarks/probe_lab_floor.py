@@ -5,13 +5,15 @@ kernel and back. This probe sets beside it the floor of any design: the same 16 
 in the page, in an ``ipywidgets.Stack`` of images whose shown child a ``jslink`` ties to the
 slider, so that a key press switches the frame in the browser alone, with no message to the
 kernel. Both figures are in one notebook, in one JupyterLab, and are timed by the same
-script in the page, alternating in blocks of moves at the benchmark's pace. With ``--after``,
-the two probe cells are appended to a copy of a chapter: a page as long as the reader's.
+script in the page (tests/lab_session.py's move), alternating in blocks of moves at the
+benchmark's pace. With ``--after``, the two probe cells are appended to a copy of a chapter:
+a page as long as the reader's.
 
-What it showed on 2026-11-30 (2 cores, --rounds 6 --after 06_adam.ipynb, 72 moves a side):
-through the kernel, median 36.5 ms, 95th percentile 93.2, worst 118.2, 2 moves over 100 ms;
-in the page, median 22.3, 95th percentile 36.1, worst 69.7, none over 100. The slow tail of
-a live move is the round trip through the server and the kernel, not the page.
+What it showed on 2026-11-30 (2 cores, --rounds 6 --after 06_adam.ipynb, 72 moves a side,
+two runs): through the kernel, median 36.5 and 29.6 ms, 95th percentile 93.2 and 58.6, worst
+118.2 and 95.9 (2 and 0 moves over 100 ms); in the page, median 22.3 and 19.8, 95th
+percentile 36.1 and 32.5, worst 69.7 and 59.9. The slow tail of a live move is the round
+trip through the server and the kernel, not the page.
 
 Run:     .venv/bin/python benchmarks/probe_lab_floor.py [--rounds N] [--after chapter.ipynb]
 Prints:  one line per block of moves, then both pools; writes nothing.
@@ -27,9 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from ab_lab_sliders import summary  # noqa: E402
+from _stats import alternate  # noqa: E402
 from bench_lab_sliders import PAUSE_MS  # noqa: E402
-from lab_session import CHROMIUM, CHROMIUM_ARGS, FOCUS_MS, Lab  # noqa: E402
+from lab_session import CHROMIUM, CHROMIUM_ARGS, Lab  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 MOVES = 12  # per block: six one way, six back
@@ -61,35 +63,6 @@ _slider = _w.SelectionSlider(options=[(f"{v:.4g}", v) for v in _grid], value=_gr
 _link = _w.jslink((_slider, "index"), (_stack, "selected_index"))
 _w.VBox([_slider, _stack])"""
 
-# One key press, and the milliseconds until the image shown in the cell is another one (a
-# new source, or another element) and decoded; -1 if none within 10 s. One script for both
-# figures, so that they are measured alike.
-SWITCH_JS = """async ([cell, key]) => {
-  const box = window.jupyterapp.shell.currentWidget.content.widgets[cell].node;
-  const shown = () => [...box.querySelectorAll('.widget-image')].find((i) => i.offsetParent);
-  const handle = box.querySelector('.noUi-handle');
-  const before = shown(), source = before && before.src;
-  if (document.activeElement !== handle) {  // as lab_session's move: focus first, then wait
-    handle.focus();
-    await new Promise((resolve) => setTimeout(resolve, FOCUS_MS));
-  }
-  const pressed = performance.now();
-  const decoded = new Promise((resolve) => {
-    const timer = setTimeout(() => { observer.disconnect(); resolve(null); }, 10000);
-    const observer = new MutationObserver(() => {
-      const image = shown();
-      if (!image || (image === before && image.src === source)) return;
-      observer.disconnect();
-      clearTimeout(timer);
-      image.decode().then(() => resolve(performance.now()));
-    });
-    observer.observe(box, {attributes: true, childList: true, subtree: true});
-  });
-  handle.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}));
-  const done = await decoded;
-  return done === null ? -1 : done - pressed;
-}""".replace("FOCUS_MS", str(FOCUS_MS))
-
 
 def probe_notebook(after: str | None) -> dict:
     """A notebook of the two probe cells, after a chapter's cells if ``after`` names one."""
@@ -115,7 +88,7 @@ def block(lab, page, cell: int) -> list[float]:
     lab.show(page, cell)
     times = []
     for i in range(MOVES):
-        ms = page.evaluate(SWITCH_JS, [cell, "ArrowLeft" if i < MOVES // 2 else "ArrowRight"])
+        ms = lab.move(page, cell, 0, "ArrowLeft" if i < MOVES // 2 else "ArrowRight")["ms"]
         if ms < 0:
             raise RuntimeError(f"cell {cell}: the image did not change within 10 s")
         times.append(ms)
@@ -128,7 +101,6 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--after", help="a chapter whose cells come first, e.g. 06_adam.ipynb")
     args = parser.parse_args()
-    pools: dict[str, list[float]] = {"through the kernel": [], "in the page": []}
     with Lab() as lab, sync_playwright() as p:
         (lab.tmp / "book" / "chapters" / "probe.ipynb").write_text(
             json.dumps(probe_notebook(args.after))
@@ -141,16 +113,9 @@ def main() -> int:
         cells = {"through the kernel": live, "in the page": live + 1}
         for name, cell in cells.items():  # each figure's first move, apart from the others
             lab.show(page, cell)
-            print(f"{name}, first move: {page.evaluate(SWITCH_JS, [cell, 'ArrowRight']):.1f} ms")
-        for round_ in range(args.rounds):
-            order = list(cells) if round_ % 2 == 0 else list(cells)[::-1]
-            for name in order:
-                times = block(lab, page, cells[name])
-                pools[name] += times
-                print(f"round {round_} {name}: {summary(times)}", flush=True)
+            print(f"{name}, first move: {lab.move(page, cell, 0, 'ArrowRight')['ms']:.1f} ms")
+        alternate(args.rounds, [""], list(cells), lambda _, name: block(lab, page, cells[name]))
         browser.close()
-    for name, times in pools.items():
-        print(f"{name}: {summary(times)}")
     return 0
 
 

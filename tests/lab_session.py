@@ -50,10 +50,12 @@ SCROLL_JS = """async ([cell]) => {
   return node.querySelectorAll('.noUi-handle').length;
 }"""
 
-# One key press on a slider handle, and the milliseconds until the figure's new image is
-# decoded (-1 when no new image comes within 10 s). Resolves with the new image's bytes too, as
-# base64, so that the caller can check that it changed, and with wall-clock stamps (epoch ms)
-# of the press, of the new source and of the decoded image, to set beside the kernel's.
+# One key press on a slider handle, and the milliseconds until the figure shows a new image,
+# decoded (-1 when none comes within 10 s): a live figure gives its image a new source; a
+# Stack of images switched in the page (benchmarks/probe_lab_floor.py) shows another one.
+# Resolves with the new image's bytes too, as base64, so that the caller can check that it
+# changed, and with wall-clock stamps (epoch ms) of the press, of the new image and of its
+# decoding, to set beside the kernel's.
 # A reader tabs or clicks to a slider before pressing a key on it, and so does this script:
 # when the handle is not focused yet, it is focused and given FOCUS_MS before the press. On
 # focus, JupyterLab makes the slider's cell the active one and restyles the notebook (up to
@@ -64,24 +66,25 @@ MOVE_JS = """async ([cell, slider, key]) => {
   const now = () => performance.timeOrigin + performance.now();
   const box = window.jupyterapp.shell.currentWidget.content.widgets[cell].node;
   const handle = box.querySelectorAll('.noUi-handle')[slider];
-  const image = box.querySelector('.widget-image');
-  const before = image.src;
+  const shown = () => [...box.querySelectorAll('.widget-image')].find((i) => i.offsetParent);
   if (document.activeElement !== handle) {
     handle.focus();
     await new Promise((resolve) => setTimeout(resolve, FOCUS_MS));
   }
+  const before = shown(), source = before.src;
   const pressed = now();
-  let sourced = null;
+  let sourced = null, image = null;
   const changed = new Promise((resolve) => {
     const timer = setTimeout(() => { observer.disconnect(); resolve(null); }, 10000);
     const observer = new MutationObserver(() => {
-      if (image.src === before) return;
+      image = shown();
+      if (!image || (image === before && image.src === source)) return;
       sourced = now();
       observer.disconnect();
       clearTimeout(timer);
       image.decode().then(() => resolve(now()));
     });
-    observer.observe(image, {attributes: true, attributeFilter: ['src']});
+    observer.observe(box, {attributes: true, childList: true, subtree: true});
   });
   handle.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}));
   const decoded = await changed;

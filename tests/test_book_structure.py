@@ -220,6 +220,29 @@ def test_the_benchmarks_percentile_is_the_nearest_rank():
         percentile([], 90)
 
 
+def test_the_benchmarks_alternate_the_order_of_variants_every_other_round(capsys):
+    stats = _benchmark_module("_stats")
+    calls = []
+
+    def measure(block, name):
+        calls.append((block, name))
+        return [10.0] if name == "a" else [200.0, 100.0]
+
+    pools = stats.alternate(2, ["x", "y"], ["a", "b"], measure)
+    assert calls == [
+        *[("x", "a"), ("x", "b"), ("y", "a"), ("y", "b")],  # round 0: a first
+        *[("x", "b"), ("x", "a"), ("y", "b"), ("y", "a")],  # round 1: b first
+    ]
+    assert pools == {"a": [10.0] * 4, "b": [200.0, 100.0] * 4}
+    printed = capsys.readouterr().out.splitlines()
+    assert (
+        printed[0] == "x round 0 a: n=1 median 10.0 p90 10.0 p95 10.0 max 10.0 ms, over 100 ms: 0"
+    )
+    assert printed[-1] == (
+        "b: n=8 median 150.0 p90 200.0 p95 200.0 max 200.0 ms, over 100 ms: 4"
+    )  # 100.0 is not over 100
+
+
 def test_solutions_stay_folded_in_jupyterlab():
     """The book folds a solution, code and all, into a dropdown. In JupyterLab,
     jupyterlab-myst folds only its Markdown: the code cells below it are folded by
