@@ -15,6 +15,11 @@ two runs): through the kernel, median 36.5 and 29.6 ms, 95th percentile 93.2 and
 percentile 36.1 and 32.5, worst 69.7 and 59.9. The slow tail of a live move is the round
 trip through the server and the kernel, not the page.
 
+That led to optlib/_frame_tree.py: since then the live figure switches the frames it drew
+ahead in the page too, through nested Stacks and their links, so this probe now compares the
+live figure's tree with one flat Stack of every frame: what the tree's links and its traffic
+with the kernel add.
+
 Run:     .venv/bin/python benchmarks/probe_lab_floor.py [--rounds N] [--after chapter.ipynb]
 Prints:  one line per block of moves, then both pools; writes nothing.
 """

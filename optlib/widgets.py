@@ -37,8 +37,10 @@ returns (an :class:`Explorer` or a :class:`Sweep`) in one of two ways:
 * **Live**, in Jupyter with a kernel and ``ipywidgets`` installed: one slider per name in
   ``sliders``. Moving one re-runs the optimizer (or calls ``redraw``) and redraws the figure
   in place. An :func:`explore` learning rate moves continuously, on a log scale between the
-  ends of its values; every other slider steps through its values. In a script, call
-  ``update(**values)`` and read ``figure``.
+  ends of its values (100 positions per factor of 10, and the values themselves); every other
+  slider steps through its values. The frames of the settings one step from the one shown
+  are drawn ahead and kept in the page, so a small move shows its frame without waiting for
+  the kernel. In a script, call ``update(**values)`` and read ``figure``.
 * **Static**, wherever there is no kernel (a notebook exported to HTML, as in the book):
   the frames are computed in advance, one PNG per value of a slider, and an HTML range input
   switches between them. :func:`explore` sweeps each slider named in ``static`` (default the
@@ -357,19 +359,30 @@ def _log_range(grid: list) -> tuple[float, float] | None:
     return (math.log10(low), math.log10(high)) if high >= 10 * low else None
 
 
-def _log_steps(value: float, ends: tuple[float, float]) -> list[float]:
-    """Where a key press moves a log-scaled slider from ``value``: its positions are the
-    exponents ``low + 0.01 k``, counted from the low end (ipywidgets' FloatLogSlider, step
-    0.01), so from a position it moves one up or down, and from a start between two
-    positions to either of them."""
-    low, high = ends
-    here = math.log10(value)
-    k = (here - low) / _LOG_STEP
-    near = round(k)
-    ks = [near - 1, near + 1] if abs(k - near) < 1e-6 else [math.floor(k), math.ceil(k)]
-    # past the last whole step, the slider's top end is its last position
-    exponents = [min(low + j * _LOG_STEP, high) for j in ks if j >= 0]
-    return [10**e for e in exponents if abs(e - here) > 1e-9 * _LOG_STEP]
+def _log_positions(grid: list) -> list[float]:
+    """A continuous slider's positions: 100 per factor of 10 between the ends of ``grid``,
+    ``10 ** (low + 0.01 k)`` at 4 significant digits, and the values of ``grid`` themselves,
+    which a chapter's text names; a position within half a step of one of those gives way to
+    it. Ascending."""
+    low, high = _log_range(grid)
+    exact = sorted(set(grid))
+    named = [math.log10(v) for v in exact]
+    count = math.floor((high - low) / _LOG_STEP + 1e-9)
+    exponents = (low + k * _LOG_STEP for k in range(count + 1))
+    between = {
+        float(f"{10**e:.4g}") for e in exponents if all(abs(e - n) >= _LOG_STEP / 2 for n in named)
+    }
+    return sorted(between.union(exact))
+
+
+def _steps(positions: list, value) -> list:
+    """Where one key press moves a slider from ``value``: the positions either side of it,
+    or, from a value between positions (set by :meth:`update`), the nearest and its two."""
+    if value in positions:
+        i = positions.index(value)
+        return [positions[j] for j in (i - 1, i + 1) if 0 <= j < len(positions)]
+    i = _nearest(positions, value)
+    return [positions[j] for j in (i - 1, i, i + 1) if 0 <= j < len(positions)]
 
 
 def _nearest(grid: list, value) -> int:
@@ -419,6 +432,10 @@ def _static_names(static, sliders: dict, most: int | None = None) -> list[str]:
 
 _LOG_STEP = 0.01  # a log-scaled slider's step, in the exponent: 100 positions per factor of 10
 _KEPT = 32  # runs and live frames a figure keeps: the last settings shown and their neighbours
+# Frames a live figure keeps in the page, per slider (plus 2): those of the settings one step
+# away and a few more. Each frame holds Stacks, whose links all act on each move of their
+# slider, so the page keeps few (a frame sent again from the kernel's store is not redrawn).
+_IN_PAGE = 2
 
 
 # The draw-ahead starts this long after a move, once the front end has shown the new frame
@@ -475,9 +492,10 @@ class _Faces:
     HTML face.
 
     The live face is quick to answer a move: while the reader looks at one setting, the
-    kernel draws the settings one slider step away (:meth:`_draw_ahead`), so that the next
-    key press or small drag usually finds its frame ready. The canvas may then show a
-    neighbour for a moment; :meth:`png` and the end of that work bring it back.
+    kernel draws the settings one slider step away (:meth:`_draw_ahead`) and sends their
+    frames to the page, which switches to one of them by itself when the next key press or
+    small drag lands on it (:mod:`optlib._frame_tree`). The canvas may show a neighbour for a
+    moment; :meth:`png` and the end of that work bring it back.
     """
 
     sliders: dict
@@ -485,6 +503,11 @@ class _Faces:
     continuous: tuple = ()  # sliders that move continuously in the live face (see live)
 
     def _faces_init(self) -> None:
+        # each live slider's values, in its order: a continuous one's log-spaced positions
+        self._positions = {
+            name: _log_positions(grid) if name in self.continuous else list(grid)
+            for name, grid in self.sliders.items()
+        }
         self._frames: dict = {}  # live frames by setting, the most recent last
         self._drawn = None  # the setting the canvas shows, as a key
         self._heading: tuple | None = None  # the last move: (slider, moved up)
@@ -537,6 +560,10 @@ class _Faces:
         when the move was foreseen, else drawn now."""
         self._heading = (name, value > self.values[name])
         self.values[name] = value
+        return self._frame()
+
+    def _frame(self) -> bytes:
+        """The live frame of the current setting: kept, else drawn now (and kept)."""
         key = _setting_key(self.values)
         frame = self._frames.pop(key, None)
         if frame is None:
@@ -550,14 +577,9 @@ class _Faces:
         """The settings one slider step away from the current one: where a reader's next key
         press or small drag lands. The step that continues the last move comes first."""
         around = []
-        for name, grid in self.sliders.items():
+        for name, positions in self._positions.items():
             value = self.values[name]
-            if name in self.continuous:
-                steps = _log_steps(value, _log_range(grid))
-            else:
-                i = _nearest(grid, value)
-                steps = [grid[j] for j in (i - 1, i + 1) if 0 <= j < len(grid)]
-            settings = [self.values | {name: v} for v in steps]
+            settings = [self.values | {name: v} for v in _steps(positions, value)]
             if self._heading is not None and self._heading[0] == name:
                 moved_up = self._heading[1]
                 settings.sort(key=lambda s, name=name: (s[name] > value) != moved_up)
@@ -571,34 +593,45 @@ class _Faces:
         :meth:`_ahead`), so that :meth:`_render` then finds it done. Nothing by default."""
         yield from ()
 
-    def _ahead(self):
+    def _where(self, setting: dict) -> tuple[int, ...]:
+        """A setting as the live sliders' indices (the nearest position of each)."""
+        return tuple(_nearest(p, setting[n]) for n, p in self._positions.items())
+
+    def _ahead(self, tree=None):
         """A generator of the draw-ahead's parts: the frames of the neighbouring settings,
-        those along the slider just moved first, each drawn and encoded in turn; then the
-        current setting again, so that the figure shows what the sliders say."""
+        those along the slider just moved first, each drawn and encoded in turn, and sent to
+        the page's ``tree`` (a :class:`~optlib._frame_tree.FrameTree`) when there is one; then
+        the current setting again, so that the figure shows what the sliders say."""
+        if tree is not None:
+            tree.show_pending(self._where(self.values))
+            yield
         for setting in self._neighbours():
             key = _setting_key(setting)
-            if key in self._frames:
+            if key not in self._frames:
+                yield from self._prepare(setting)
+                self._show(setting)
+                yield
+                self._show(setting)  # again: a cell run meanwhile may have drawn another setting
+                self._frames[key] = _live_png(self.canvas)
+                _keep_recent(self._frames)
+            elif tree is None or tree.frame(self._where(setting)) is not None:
                 continue
-            yield from self._prepare(setting)
-            self._show(setting)
-            yield
-            self._show(setting)  # again: a cell run meanwhile may have drawn another setting
-            self._frames[key] = _live_png(self.canvas)
-            _keep_recent(self._frames)
+            if tree is not None:
+                tree.put(self._where(setting), self._frames[key])
             yield
         self._show(self.values)
 
-    def _draw_ahead(self) -> None:
+    def _draw_ahead(self, tree=None) -> None:
         """Draw the frames of the neighbouring settings while the reader looks at this one
-        (:meth:`_ahead`), in parts with pauses between them, until the reader moves again:
-        the next move's message waits for one part at most, and usually finds its frame
-        ready."""
+        (:meth:`_ahead`, which sends them to ``tree``), in parts with pauses between them,
+        until the reader moves again: the next move's message waits for one part at most,
+        and its frame is usually in the page already."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # not inside a kernel's loop (a script): nothing to overlap with
             return
         self._move_count += 1
-        move, parts = self._move_count, self._ahead()
+        move, parts = self._move_count, self._ahead(tree)
 
         def next_part():
             if move != self._move_count:  # a newer move has its own draw-ahead
@@ -612,48 +645,49 @@ class _Faces:
 
         loop.call_later(_AHEAD_AFTER_S, next_part)
 
-    def _slider(self, w, name: str, grid: list):
-        """One live slider: log-scaled and continuous between the ends of its grid for a name
-        in ``continuous`` (a learning rate), else stepping through the grid's values."""
-        common = dict(
+    def _slider(self, w, name: str):
+        """One live slider over the positions of ``name``: for a name in ``continuous`` (a
+        learning rate) 100 per factor of 10, log-spaced, else the grid's values. Either way a
+        SelectionSlider, whose ``index`` the page's links read (see live)."""
+        return w.SelectionSlider(
+            options=[(_format(v), v) for v in self._positions[name]],
+            value=self.values[name],
             description=name,
             continuous_update=True,
             style={"description_width": "initial"},
             layout=w.Layout(width="420px", max_width="100%"),
         )
-        ends = _log_range(grid) if name in self.continuous else None
-        if ends is None:
-            return w.SelectionSlider(
-                options=[(_format(v), v) for v in grid], value=self.values[name], **common
-            )
-        low, high = ends
-        return w.FloatLogSlider(  # 100 positions per factor of 10
-            value=self.values[name],
-            min=low,
-            max=high,
-            step=_LOG_STEP,
-            readout_format=".3g",
-            **common,
-        )
 
     def live(self):
-        """The ipywidgets face: one slider per name above the figure."""
+        """The ipywidgets face: one slider per name above the figure.
+
+        The figure is a :class:`~optlib._frame_tree.FrameTree`: the frames the kernel has sent
+        stay in the page, and a move to one of them switches it in the browser. A move the
+        kernel did not foresee reaches it as before: it draws that frame and sends it. Either
+        way the kernel hears of the move and draws the next one's neighbours ahead."""
         import ipywidgets as w  # lazily: the library and the book work without a widget front-end
 
-        self._show(self.values)
-        image = w.Image(value=_live_png(self.canvas), format="png")
-        controls = []
-        for name, grid in self.sliders.items():
-            slider = self._slider(w, name, grid)
+        from optlib._frame_tree import FrameTree
+
+        for name, positions in self._positions.items():  # a cell may have set a value between
+            self.values[name] = positions[_nearest(positions, self.values[name])]
+        controls = [self._slider(w, name) for name in self.sliders]
+        tree = FrameTree(w, controls, _IN_PAGE * len(controls) + 2, self._frame())
+        for name, slider in zip(self.sliders, controls, strict=True):
 
             def on_change(change, name=name):
-                image.value = self._move(name, change["new"])  # sent at once
-                self._draw_ahead()
+                self._heading = (name, change["new"] > change["old"])
+                # what these sliders say, though a cell's update() may have set another value
+                self.values.update(
+                    (n, s.value) for n, s in zip(self.sliders, controls, strict=True)
+                )
+                where = self._where(self.values)
+                tree.put(where, None if tree.frame(where) else self._frame())  # sent at once
+                self._draw_ahead(tree)
 
             slider.observe(on_change, names="value")
-            controls.append(slider)
-        self._draw_ahead()  # so that the reader's first move finds its frame too
-        return w.VBox([*controls, image])
+        self._draw_ahead(tree)  # so that the reader's first move finds its frame too
+        return w.VBox([*controls, tree.root])
 
     # Notes for the book's authors. The object carries both faces in one output: the
     # ipywidgets view (application/vnd.jupyter.widget-view+json), which Jupyter picks when a

@@ -51,8 +51,10 @@ SCROLL_JS = """async ([cell]) => {
 }"""
 
 # One key press on a slider handle, and the milliseconds until the figure shows a new image,
-# decoded (-1 when none comes within 10 s): a live figure gives its image a new source; a
-# Stack of images switched in the page (benchmarks/probe_lab_floor.py) shows another one.
+# decoded (-1 when none comes within 10 s): another image element (a frame switched in the
+# page: optlib/_frame_tree.py), or a new source in the same one. The placeholder a live figure
+# shows while the kernel draws a frame it did not have (class optlib-pending) is not a new
+# image: it shows the last frame.
 # Resolves with the new image's bytes too, as base64, so that the caller can check that it
 # changed, and with wall-clock stamps (epoch ms) of the press, of the new image and of its
 # decoding, to set beside the kernel's.
@@ -66,23 +68,35 @@ MOVE_JS = """async ([cell, slider, key]) => {
   const now = () => performance.timeOrigin + performance.now();
   const box = window.jupyterapp.shell.currentWidget.content.widgets[cell].node;
   const handle = box.querySelectorAll('.noUi-handle')[slider];
-  const shown = () => [...box.querySelectorAll('.widget-image')].find((i) => i.offsetParent);
+  const shown = () => [...box.querySelectorAll('.widget-image:not(.optlib-pending)')].find(
+    (i) => i.offsetParent);
   if (document.activeElement !== handle) {
     handle.focus();
     await new Promise((resolve) => setTimeout(resolve, FOCUS_MS));
   }
   const before = shown(), source = before.src;
   const pressed = now();
-  let sourced = null, image = null;
+  let sourced = null, image = null, waited = false, done = false;
+  const pending = (i) => i.classList.contains('optlib-pending');
   const changed = new Promise((resolve) => {
     const timer = setTimeout(() => { observer.disconnect(); resolve(null); }, 10000);
     const observer = new MutationObserver(() => {
-      image = shown();
-      if (!image || (image === before && image.src === source)) return;
-      sourced = now();
-      observer.disconnect();
-      clearTimeout(timer);
-      image.decode().then(() => resolve(now()));
+      // the placeholder shown: the page had no frame for the setting, the kernel sends it
+      if ([...box.querySelectorAll('.optlib-pending')].some((i) => i.offsetParent)) waited = true;
+      const candidate = shown();
+      if (!candidate || (candidate === before && candidate.src === source)) return;
+      const at = now();
+      // The placeholder's element comes a moment before its class: judge it once decoded.
+      candidate.decode().then(() => {
+        if (pending(candidate)) waited = true;
+        if (done || pending(candidate) || candidate !== shown()) return;
+        done = true;
+        image = candidate;
+        sourced = at;
+        observer.disconnect();
+        clearTimeout(timer);
+        resolve(now());
+      }, () => {});
     });
     observer.observe(box, {attributes: true, childList: true, subtree: true});
   });
@@ -92,7 +106,7 @@ MOVE_JS = """async ([cell, slider, key]) => {
   const bytes = new Uint8Array(await (await fetch(image.src)).arrayBuffer());
   let text = '';
   for (const b of bytes) text += String.fromCharCode(b);
-  return {ms: decoded - pressed, png: btoa(text), pressed, sourced, decoded};
+  return {ms: decoded - pressed, png: btoa(text), pressed, sourced, decoded, waited};
 }""".replace("FOCUS_MS", str(FOCUS_MS))
 # Run code in the notebook's kernel, quietly; resolves with "" or the error it raised.
 EXECUTE_JS = """async (code) => {

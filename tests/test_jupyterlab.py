@@ -77,14 +77,20 @@ def test_moving_the_slider_changes_the_figure(chapter):
     lab, page, _ = chapter
     (cell,) = lab.live_cells(page)  # one figure
     assert lab.show(page, cell) == 1  # with one slider: the learning rate
-    images = set()
-    for key in ("ArrowLeft", "ArrowLeft", "ArrowLeft"):  # from 0.15, three smaller rates
+    images, waited = set(), []
+    # From 0.15: one position down, one more, five at once (Page Down), one more. A reader's
+    # look of 3 s before each lets the kernel draw the settings one step away and send them.
+    for key in ("ArrowLeft", "ArrowLeft", "PageDown", "ArrowLeft"):
+        page.wait_for_timeout(3000)
         moved = lab.move(page, cell, 0, key)
         assert moved["ms"] >= 0, f"no new image after {key}"
         png = base64.b64decode(moved["png"])
         assert png.startswith(b"\x89PNG")
         images.add(png)
-    assert len(images) == 3  # every setting drew its own figure
+        waited.append(moved["waited"])
+    assert len(images) == 4  # every setting drew its own figure
+    # a step the kernel drew ahead is switched in the page; five steps wait for the kernel
+    assert waited == [False, False, True, False]
     assert "Traceback" not in lab.server_log()
 
 

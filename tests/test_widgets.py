@@ -4,6 +4,8 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from optlib import SGD, Momentum, Quadratic, Rosenbrock
 from optlib.widgets import LOSS_FLOOR, Sweep, _setting_key, explore, frames_of, sweep, sweep_html
@@ -128,43 +130,77 @@ def test_without_ipywidgets_only_the_static_face(explorer, monkeypatch):
     assert "text/html" in bundle and WIDGET_VIEW not in bundle
 
 
+def shown(box):
+    """The image a live face shows: down its Stacks at each slider's index, as the page's
+    links choose (they run in the browser, so a test walks the way itself)."""
+    return at(box, [slider.index for slider in box.children[:-1]])
+
+
 def test_live_slider_updates_the_image(explorer):
     pytest.importorskip("ipywidgets")
     box = explorer.live()
-    *sliders, image = box.children
-    before = bytes(image.value)
+    sliders = box.children[:-1]
+    before = shown(box)
+    assert bytes(before.value).startswith(b"\x89PNG")
     sliders[1].value = 0.9  # what moving the momentum slider does
     assert explorer.values["momentum"] == 0.9
-    assert bytes(image.value) != before and bytes(image.value).startswith(b"\x89PNG")
+    after = shown(box)
+    assert after is not before and "optlib-pending" not in after._dom_classes
+    assert bytes(after.value) != bytes(before.value) and bytes(after.value).startswith(b"\x89PNG")
+    fresh = momentum_explorer()
+    fresh.update(momentum=0.9)
+    assert bytes(after.value) == fresh._frame()  # the frame of that very setting
+    sliders[1].value = 0.0  # back: the page still holds that frame, and shows it again
+    assert shown(box) is before
 
 
 def test_live_learning_rate_moves_continuously_on_a_log_scale(explorer):
     w = pytest.importorskip("ipywidgets")
     box = explorer.live()
     learning_rate, momentum = box.children[:2]
-    assert isinstance(learning_rate, w.FloatLogSlider)  # 0.02 to 0.25: a factor of 12.5
-    assert learning_rate.base == 10 and learning_rate.value == 0.05
-    assert np.isclose(10**learning_rate.min, 0.02) and np.isclose(10**learning_rate.max, 0.25)
-    assert isinstance(momentum, w.SelectionSlider)  # 0, 0.5, 0.9: steps through its values
-    image = box.children[-1]
-    before = bytes(image.value)
-    learning_rate.value = 0.0731  # between two values of the grid
-    assert explorer.values["learning_rate"] == 0.0731
-    assert explorer.settings.get_text() == "learning_rate = 0.0731, momentum = 0"
-    assert bytes(image.value) != before
+    assert isinstance(momentum, w.SelectionSlider) and momentum.options == (
+        ("0", 0.0),
+        ("0.5", 0.5),
+        ("0.9", 0.9),
+    )
+    # 0.02 to 0.25, a factor of 12.5: 100 log-spaced positions per factor of 10, which hold
+    # the grid's own values too
+    rates = [value for _, value in learning_rate.options]
+    assert rates[0] == 0.02 and rates[-1] == 0.25 and set(LEARNING_RATES) <= set(rates)
+    assert learning_rate.value == 0.05 and 108 <= len(rates) <= 111
+    ratios = np.diff(np.log10(rates))
+    assert ratios.min() >= 0.005 - 1e-3 and ratios.max() <= 0.015 + 1e-3
+    assert ("0.02047", 0.02047) in learning_rate.options  # 10 ** (log10(0.02) + 0.01)
+    before = shown(box)
+    learning_rate.index += 7  # a drag, 7 positions up
+    assert explorer.values["learning_rate"] == rates[rates.index(0.05) + 7]
+    assert explorer.settings.get_text() == (
+        f"learning_rate = {explorer.values['learning_rate']:.4g}, momentum = 0"
+    )
+    assert bytes(shown(box).value) != bytes(before.value)
     # Shown again (a cell that displays it twice), the static face starts on the nearest frame.
     page = explorer.static()
-    assert 'value="2"' in page  # 0.1 is the grid value nearest to 0.0731
-    assert explorer.values["learning_rate"] == 0.0731
+    assert 'value="1"' in page  # 0.05 is the grid value nearest to 0.0585
+    assert explorer.values["learning_rate"] == rates[rates.index(0.05) + 7]
+
+
+def test_a_value_set_between_positions_starts_the_live_face_on_the_nearest(explorer):
+    pytest.importorskip("ipywidgets")
+    explorer.update(learning_rate=0.0731)  # a cell's update(): not one of the positions
+    learning_rate = explorer.live().children[0]
+    assert learning_rate.value == 0.07262 == explorer.values["learning_rate"]
+    assert explorer.settings.get_text().startswith("learning_rate = 0.07262")
 
 
 def test_continuous_sliders_can_be_chosen_or_turned_off():
-    w = pytest.importorskip("ipywidgets")
+    pytest.importorskip("ipywidgets")
     kwargs = dict(
         x0=[1.2, 1.0], steps=10, sliders={"learning_rate": [0.01, 0.1], "momentum": [0.1, 0.9]}
     )
     stepping = explore(Quadratic([1.0, 10.0]), Momentum, continuous=[], **kwargs)
-    assert all(isinstance(c, w.SelectionSlider) for c in stepping.live().children[:2])
+    assert [len(c.options) for c in stepping.live().children[:2]] == [2, 2]
+    continuous = explore(Quadratic([1.0, 10.0]), Momentum, **kwargs)
+    assert len(continuous.live().children[0].options) == 101
     narrow = explore(
         Quadratic([1.0, 10.0]),
         Momentum,
@@ -172,15 +208,43 @@ def test_continuous_sliders_can_be_chosen_or_turned_off():
         steps=10,
         sliders={"learning_rate": [0.05, 0.1]},  # a factor of 2: it keeps its two values
     )
-    assert narrow.continuous == () and isinstance(narrow.live().children[0], w.SelectionSlider)
+    assert narrow.continuous == () and len(narrow.live().children[0].options) == 2
+
+
+def test_log_positions_are_100_per_decade_and_hold_the_grid():
+    from optlib.widgets import _log_positions
+
+    assert _log_positions([0.01, 0.1]) == [float(f"{10 ** (-2 + k / 100):.4g}") for k in range(101)]
+    # 0.15 lies 0.4 of a step below position 118 (0.1514): it takes that position's place
+    rates = _log_positions([0.01, 0.15, 0.25])
+    assert 0.15 in rates and 0.1514 not in rates and 0.1479 in rates
+    assert rates == sorted(set(rates)) and rates[0] == 0.01 and rates[-1] == 0.25
+    assert _log_positions([0.3, 0.01, 0.1])[-1] == 0.3  # the grid in any order; 0.3 the end
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    low=st.floats(1e-6, 1.0),
+    decades=st.floats(1.0, 4.0),
+    inner=st.lists(st.floats(0.0, 1.0), max_size=6),
+)
+def test_log_positions_step_at_most_a_factor_of_ten_to_the_one_hundredth(low, decades, inner):
+    from optlib.widgets import _log_positions
+
+    high = low * 10**decades
+    grid = [low, high, *(low * 10 ** (decades * t) for t in inner)]
+    rates = _log_positions(grid)
+    assert set(grid) <= set(rates) and rates == sorted(set(rates))
+    gaps = np.diff(np.log10(rates))
+    assert gaps.max() <= 0.015 + 1e-3  # a position gives way only to a grid value near it
+    assert len(rates) <= 100 * decades + 1 + len(grid)
 
 
 def test_neighbours_are_one_slider_step_away(explorer):
-    # momentum steps through 0, 0.5, 0.9; learning_rate moves on a log scale from 0.02, its
-    # positions 10 ** (log10(0.02) + 0.01 k), as ipywidgets' FloatLogSlider counts them
-    low = np.log10(0.02)
+    # momentum steps through 0, 0.5, 0.9; learning_rate through its log-spaced positions
+    rates = explorer._positions["learning_rate"]
 
-    def rates():
+    def around():
         value = explorer.values["learning_rate"]
         return sorted(
             s["learning_rate"] for s in explorer._neighbours() if s["learning_rate"] != value
@@ -188,14 +252,12 @@ def test_neighbours_are_one_slider_step_away(explorer):
 
     assert {"learning_rate": 0.05, "momentum": 0.5} in explorer._neighbours()  # 0: one, 0.5
     assert len(explorer._neighbours()) == 3
-    # 0.05, the start, lies between positions 39 and 40: a key press lands on either
-    assert np.allclose(rates(), [10 ** (low + 0.39), 10 ** (low + 0.40)])
-    explorer.update(learning_rate=10 ** (low + 0.40))  # on a position: one either side
-    assert np.allclose(rates(), [10 ** (low + 0.39), 10 ** (low + 0.41)])
-    explorer.update(learning_rate=10 ** (low + 1.09))  # the last whole step: then the end
-    assert np.allclose(rates(), [10 ** (low + 1.08), 0.25])
-    explorer.update(learning_rate=0.25)  # the top end, 109.7 steps up: one below
-    assert np.allclose(rates(), [10 ** (low + 1.09)])
+    i = rates.index(0.05)
+    assert around() == [rates[i - 1], rates[i + 1]]
+    explorer.update(learning_rate=0.25)  # the top end: one below
+    assert around() == [rates[-2]]
+    explorer.update(learning_rate=0.0731)  # between two positions (a cell's update())
+    assert around() == [rates[rates.index(0.07262) + d] for d in (-1, 0, 1)]
 
 
 def test_runs_are_kept_and_the_neighbours_computed_while_the_kernel_waits(explorer):
@@ -264,6 +326,43 @@ def test_the_live_face_draws_the_first_moves_ahead(explorer):
     assert len(ahead) == 3 and all(_setting_key(s) in explorer._frames for s in ahead)
 
 
+def test_the_frames_drawn_ahead_wait_in_the_page(explorer):
+    """After a move and a pause, the page holds the frame of every setting one step away, so
+    that the next move switches to it by itself; the placeholder shows the frame just shown."""
+    import asyncio
+
+    pytest.importorskip("ipywidgets")
+    box = explorer.live()
+    learning_rate, momentum = box.children[:2]
+
+    async def a_move_then_a_pause():
+        momentum.value = 0.5
+        await asyncio.sleep(0.5)
+
+    asyncio.run(a_move_then_a_pause())
+    for setting in explorer._neighbours():
+        image = at(box, explorer._where(setting))
+        assert "optlib-pending" not in image._dom_classes, setting
+        assert bytes(image.value) == explorer._frames[_setting_key(setting)]
+    pending = at(box, (0, 0))  # far from the setting: no frame there
+    assert "optlib-pending" in pending._dom_classes
+    assert bytes(pending.value) == bytes(shown(box).value)  # the frame of (0.05, 0.5)
+    # the page's next move, one step up the learning rate: the kernel draws nothing new
+    drawn = len(explorer._paths)
+    learning_rate.index += 1
+    assert len(explorer._paths) == drawn
+
+
+def at(box, where):
+    """The child of a live face at slider indices ``where``, as the page's links would show."""
+    node = box.children[-1]
+    for i in where:
+        if not hasattr(node, "selected_index"):
+            break
+        node = node.children[i]
+    return node
+
+
 def test_a_sweep_draws_its_neighbours_ahead_too():
     calls = []
     s = sweep(lambda fig: draw_power(fig, calls), {"power": POWERS, "shift": SHIFTS}, dpi=40)
@@ -315,16 +414,16 @@ def test_live_frames_are_palette_pngs_close_to_the_figure(explorer):
     from optlib.widgets import _pixels
 
     pytest.importorskip("ipywidgets")
-    image = explorer.live().children[-1]
-    shown = Image.open(BytesIO(bytes(image.value)))
-    assert shown.mode == "P" and shown.size == explorer.canvas.get_width_height()
-    assert len(shown.getcolors()) <= 256
+    image = shown(explorer.live())
+    png = Image.open(BytesIO(bytes(image.value)))
+    assert png.mode == "P" and png.size == explorer.canvas.get_width_height()
+    assert len(png.getcolors()) <= 256
     # every channel of every pixel within 16 of 255 of the figure's, 2 on average
     drawn = np.asarray(_pixels(explorer.canvas), dtype=int)
-    error = np.abs(np.asarray(shown.convert("RGB"), dtype=int) - drawn)
+    error = np.abs(np.asarray(png.convert("RGB"), dtype=int) - drawn)
     assert error.max() <= 16 and error.mean() <= 2, (error.max(), error.mean())
     stored = Image.open(BytesIO(explorer.png()))  # the static face's frame: a smaller palette
-    assert stored.mode == "P" and stored.size == shown.size and len(stored.getcolors()) <= 64
+    assert stored.mode == "P" and stored.size == png.size and len(stored.getcolors()) <= 64
 
 
 def test_loss_panel_is_fixed_so_frames_compare(explorer):
@@ -571,12 +670,13 @@ def test_sweep_live_slider_calls_redraw_and_changes_the_image():
     calls = []
     s = sweep(lambda fig: draw_power(fig, calls), {"power": POWERS, "shift": SHIFTS}, dpi=40)
     box = s.live()
-    *sliders, image = box.children
+    sliders = box.children[:-1]
     assert [w.description for w in sliders] == ["power", "shift"]
-    before = bytes(image.value)
+    before = bytes(shown(box).value)
     sliders[1].value = 0.0
     assert calls[-1] == (2, 0.0) and s.values["shift"] == 0.0
-    assert bytes(image.value) != before and bytes(image.value).startswith(b"\x89PNG")
+    after = bytes(shown(box).value)
+    assert after != before and after.startswith(b"\x89PNG")
 
 
 def test_sweep_bundle_has_both_faces(power_sweep, monkeypatch):
