@@ -63,13 +63,6 @@ def slider_times(lab, page, cell: int, slider: int, moves: int = MOVES) -> list[
     return [moved["ms"] for moved in slider_moves(lab, page, cell, slider, moves)]
 
 
-def timed_moves(lab, page, cell: int, slider: int) -> tuple[list[float], int]:
-    """Milliseconds of MOVES moves of one slider, and how many of them waited for the kernel
-    (the page had no frame for the setting and showed the placeholder)."""
-    done = slider_moves(lab, page, cell, slider)
-    return [moved["ms"] for moved in done], sum(moved["waited"] for moved in done)
-
-
 def chapter_row(lab, browser, notebook: str) -> dict | None:
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     try:
@@ -87,9 +80,9 @@ def chapter_row(lab, browser, notebook: str) -> dict | None:
             sliders += shown
             first += slider_times(lab, page, cell, 0, moves=1)
             for slider in range(shown):
-                ms, through_kernel = timed_moves(lab, page, cell, slider)
-                times += ms
-                waited += through_kernel
+                done = slider_moves(lab, page, cell, slider)
+                times += [moved["ms"] for moved in done]
+                waited += sum(moved["waited"] for moved in done)  # the placeholder was shown
         return dict(
             chapter=Path(notebook).stem,
             figures=len(cells),

@@ -20,11 +20,13 @@ none over 70 ms (benchmarks/probe_lab_floor.py).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 PENDING_CLASS = "optlib-pending"
 
 
+@functools.cache
 def _stack_class(w):
     """ipywidgets' Stack, but the kernel does not echo its ``selected_index`` back to the page:
     the page's link sets it, and on every move of a slider each of its Stacks would send one
@@ -90,10 +92,6 @@ class FrameTree:
     def frame(self, where: tuple[int, ...]):
         """The image widget at ``where`` (slider indices), or None when the page has none."""
         return self._frames.get(tuple(where))
-
-    def shown(self):
-        """What the page shows at the sliders' indices: a frame, or the placeholder."""
-        return self.frame(self.where()) or self.pending
 
     def put(self, where: tuple[int, ...], png: bytes) -> None:
         """Hold ``png`` as the frame at ``where`` (slider indices), unless one is there already

@@ -555,12 +555,11 @@ class _Faces:
             self.update(**saved)
         return frames
 
-    def _move(self, name: str, value) -> bytes:
-        """A live slider's move: set ``name`` to ``value`` and return the frame to show, kept
-        when the move was foreseen, else drawn now."""
+    def _move(self, name: str, value) -> None:
+        """A live slider's move: set ``name`` to ``value``, and remember which way it went
+        (the draw-ahead follows it first)."""
         self._heading = (name, value > self.values[name])
         self.values[name] = value
-        return self._frame()
 
     def _frame(self) -> bytes:
         """The live frame of the current setting: kept, else drawn now (and kept)."""
@@ -603,10 +602,11 @@ class _Faces:
         the page's ``tree`` (a :class:`~optlib._frame_tree.FrameTree`) when there is one; then
         the current setting again, so that the figure shows what the sliders say."""
         if tree is not None:
-            tree.show_pending(self._where(self.values))
+            tree.show_pending(tree.where())
             yield
         for setting in self._neighbours():
             key = _setting_key(setting)
+            where = None if tree is None else self._where(setting)
             if key not in self._frames:
                 yield from self._prepare(setting)
                 self._show(setting)
@@ -614,10 +614,10 @@ class _Faces:
                 self._show(setting)  # again: a cell run meanwhile may have drawn another setting
                 self._frames[key] = _live_png(self.canvas)
                 _keep_recent(self._frames)
-            elif tree is None or tree.frame(self._where(setting)) is not None:
+            elif tree is None or tree.frame(where) is not None:
                 continue
             if tree is not None:
-                tree.put(self._where(setting), self._frames[key])
+                tree.put(where, self._frames[key])
             yield
         self._show(self.values)
 
@@ -676,12 +676,12 @@ class _Faces:
         for name, slider in zip(self.sliders, controls, strict=True):
 
             def on_change(change, name=name):
-                self._heading = (name, change["new"] > change["old"])
+                self._move(name, change["new"])
                 # what these sliders say, though a cell's update() may have set another value
                 self.values.update(
                     (n, s.value) for n, s in zip(self.sliders, controls, strict=True)
                 )
-                where = self._where(self.values)
+                where = tree.where()  # the frame the page shows now, or waits for
                 tree.put(where, None if tree.frame(where) else self._frame())  # sent at once
                 self._draw_ahead(tree)
 

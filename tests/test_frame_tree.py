@@ -46,7 +46,7 @@ def test_the_first_frame_is_at_the_sliders_indices_and_the_rest_wait():
     controls = sliders(at=(2, 0, 4))
     tree = FrameTree(w, controls, kept=8, first=png(2, 0, 4))
     assert bytes(walk(tree, (2, 0, 4)).value) == png(2, 0, 4)
-    assert tree.shown() is walk(tree, (2, 0, 4))
+    assert tree.frame(tree.where()) is walk(tree, (2, 0, 4))
     assert walk(tree, (1, 0, 4)) is tree.pending and walk(tree, (2, 1, 4)) is tree.pending
     assert walk(tree, (2, 0, 3)) is tree.pending
     assert PENDING_CLASS in tree.pending._dom_classes and bytes(tree.pending.value) == png(2, 0, 4)

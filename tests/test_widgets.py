@@ -286,7 +286,8 @@ def a_move_then_a_pause(figure, name, value) -> bytes:
     import asyncio
 
     async def move():
-        frame = figure._move(name, value)
+        figure._move(name, value)
+        frame = figure._frame()
         figure._draw_ahead()
         await asyncio.sleep(0.5)
         return frame
@@ -304,7 +305,8 @@ def test_the_next_move_finds_its_frame_drawn_ahead(explorer):
     assert explorer.settings.get_text().endswith("momentum = 0.5")  # the canvas caught up
 
     runs = len(explorer._paths)
-    assert explorer._move("momentum", 0.9) is kept  # nothing re-run or redrawn
+    explorer._move("momentum", 0.9)
+    assert explorer._frame() is kept  # nothing re-run or redrawn
     assert len(explorer._paths) == runs
     fresh = momentum_explorer()
     fresh.update(momentum=0.9)
@@ -381,6 +383,7 @@ def test_a_sweep_draws_its_neighbours_ahead_too():
     assert calls == [(2, 0.75), (1, 0.5), (3, 0.5), (2, 0.5)]
     drawn = len(calls)
     s._move("power", 3)
+    s._frame()
     assert len(calls) == drawn  # kept: redraw is not called
 
 
