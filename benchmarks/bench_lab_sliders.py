@@ -10,9 +10,11 @@ did until 2026-11-30). One move is timed from the key press to the new image dec
 page. Since 2026-11-30 the page holds the frames the kernel drew ahead and switches to one by
 itself (optlib/_frame_tree.py); a move to a setting it holds no frame for shows a placeholder
 and waits for the kernel (the browser, the websocket, the kernel's re-run and redraw, the
-PNG, and back), and the row counts those moves (through_kernel). The first move of each
-figure is reported on its own. Target, per chapter, over the other moves: median at most
-50 ms, worst at most 100 ms. bench_sliders.py times the kernel's part alone.
+PNG, and back), and the row counts those moves (through_kernel). The row also says where
+the slowest move's time went: to the new image element in the page, then to its decoding.
+The first move of each figure is reported on its own. Target, per chapter, over the other
+moves: median at most 50 ms, worst at most 100 ms. bench_sliders.py times the kernel's part
+alone.
 
 Needs JupyterLab (`make lab` installs it) and Chromium at /usr/bin/chromium.
 
@@ -74,7 +76,7 @@ def chapter_row(lab, browser, notebook: str) -> dict | None:
         cells = lab.live_cells(page)
         if not cells:
             return None
-        times, first, sliders, waited = [], [], 0, 0
+        times, first, sliders, waited, slowest = [], [], 0, 0, None
         for cell in cells:
             shown = lab.show(page, cell)
             sliders += shown
@@ -83,6 +85,16 @@ def chapter_row(lab, browser, notebook: str) -> dict | None:
                 done = slider_moves(lab, page, cell, slider)
                 times += [moved["ms"] for moved in done]
                 waited += sum(moved["waited"] for moved in done)  # the placeholder was shown
+                worst = max(done, key=lambda moved: moved["ms"])
+                if slowest is None or worst["ms"] > slowest["ms"]:
+                    slowest = dict(
+                        cell=cell,
+                        slider=slider,
+                        ms=worst["ms"],
+                        through_kernel=worst["waited"],
+                        to_new_image_ms=worst["sourced"] - worst["pressed"],  # in the page
+                        decoding_ms=worst["decoded"] - worst["sourced"],
+                    )
         return dict(
             chapter=Path(notebook).stem,
             figures=len(cells),
@@ -93,6 +105,7 @@ def chapter_row(lab, browser, notebook: str) -> dict | None:
             p90_ms=percentile(times, 90),
             max_ms=max(times),
             first_move_ms=max(first),
+            slowest=slowest,  # where the time of the worst move went
         )
     finally:
         page.evaluate("window.jupyterapp.commands.execute('kernelmenu:shutdown')")
@@ -116,6 +129,13 @@ def main(argv: list[str]) -> int:
                 f"median {row['median_ms']:5.0f} ms, 90th percentile {row['p90_ms']:5.0f} ms, "
                 f"worst {row['max_ms']:5.0f} ms "
                 f"(first move of a figure: up to {row['first_move_ms']:4.0f} ms)"
+            )
+            slow = row["slowest"]
+            print(
+                f"{'':28} worst: cell {slow['cell']}, slider {slow['slider']}, "
+                + ("through the kernel, " if slow["through_kernel"] else "")
+                + f"{slow['to_new_image_ms']:.0f} ms to the new image element, "
+                f"{slow['decoding_ms']:.0f} ms to its decoding"
             )
         browser.close()
     misses = [r["chapter"] for r in rows if r["median_ms"] > MEDIAN_MS or r["max_ms"] > WORST_MS]

@@ -110,6 +110,14 @@ class FrameTree:
         while len(self._frames) > self._kept:
             self._drop(next(iter(self._frames)))
 
+    def keep(self, wheres) -> None:
+        """Make the frames at ``wheres`` (slider indices), those the page holds, the most
+        recent, in that order: the next frames to leave are others."""
+        for where in map(tuple, wheres):
+            frame = self._frames.pop(where, None)
+            if frame is not None:
+                self._frames[where] = frame
+
     def show_pending(self, where: tuple[int, ...]) -> None:
         """Let the placeholder show the frame at ``where`` (the setting just shown)."""
         frame = self.frame(where)

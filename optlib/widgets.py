@@ -601,12 +601,16 @@ class _Faces:
         those along the slider just moved first, each drawn and encoded in turn, and sent to
         the page's ``tree`` (a :class:`~optlib._frame_tree.FrameTree`) when there is one; then
         the current setting again, so that the figure shows what the sliders say."""
+        neighbours = self._neighbours()
+        wheres = [None if tree is None else self._where(s) for s in neighbours]  # in the page
         if tree is not None:
             tree.show_pending(tree.where())
+            # the frames one step away that the page holds stay there: the new ones sent
+            # below push out others (they once pushed out these, and the next move waited)
+            tree.keep([tree.where(), *wheres])
             yield
-        for setting in self._neighbours():
+        for setting, where in zip(neighbours, wheres, strict=True):
             key = _setting_key(setting)
-            where = None if tree is None else self._where(setting)
             if key not in self._frames:
                 yield from self._prepare(setting)
                 self._show(setting)

@@ -108,15 +108,26 @@ def test_the_placeholder_takes_the_frame_just_shown():
 
 @settings(max_examples=40, deadline=None)
 @given(
-    puts=st.lists(st.tuples(*(st.integers(0, n - 1) for n in SIZES)), min_size=1, max_size=40),
+    steps=st.lists(
+        st.tuples(st.booleans(), st.tuples(*(st.integers(0, n - 1) for n in SIZES))),
+        min_size=1,
+        max_size=40,
+    ),
     kept=st.integers(1, 6),
 )
-def test_the_tree_holds_exactly_the_most_recent_frames(puts, kept):
+def test_the_tree_holds_exactly_the_most_recent_frames(steps, kept):
+    """Over any sequence of puts and keeps (put when the flag is set): a put or a keep of a
+    frame the page holds makes it the most recent, and the oldest leave past ``kept``."""
     tree = FrameTree(w, sliders(), kept=kept, first=png(0, 0, 0))
-    for where in puts:
-        tree.put(where, png(*where))
-    recent = list(dict.fromkeys(reversed([(0, 0, 0), *puts])))[:kept]
-    assert sorted(tree._frames) == sorted(recent)
+    recent = [(0, 0, 0)]  # oldest first
+    for put, where in steps:
+        if put:
+            tree.put(where, png(*where))
+        else:
+            tree.keep([where])
+        if put or where in recent:
+            recent = [*(r for r in recent if r != where), where][-kept:]
+    assert list(tree._frames) == recent
     for where in recent:  # each reachable where the links lead, with its own bytes
         assert bytes(walk(tree, where).value) == png(*where)
     leaves = [

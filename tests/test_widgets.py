@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from optlib import SGD, Momentum, Quadratic, Rosenbrock
+from optlib import SGD, Adam, Momentum, Quadratic, Rosenbrock
 from optlib.widgets import LOSS_FLOOR, Sweep, _setting_key, explore, frames_of, sweep, sweep_html
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -353,6 +353,47 @@ def test_the_frames_drawn_ahead_wait_in_the_page(explorer):
     drawn = len(explorer._paths)
     learning_rate.index += 1
     assert len(explorer._paths) == drawn
+
+
+def test_every_move_one_step_away_finds_its_frame_in_the_page():
+    """The page holds few frames (2 per slider plus 2), and the draw-ahead's new ones push
+    out the oldest: never a frame one step away that the page holds already. Until
+    2026-11-30 they could, and in chapter 6 a step back then forward waited for the kernel
+    to send again a frame the page had had."""
+    import asyncio
+
+    pytest.importorskip("ipywidgets")
+    figure = explore(
+        Quadratic([1.0, 10.0]),
+        Adam,
+        x0=[1.2, 1.0],
+        steps=40,
+        sliders={
+            "learning_rate": [0.01, 0.03, 0.1],
+            "beta1": [0.0, 0.5, 0.9],
+            "beta2": [0.9, 0.99, 0.999],
+        },
+        start={"learning_rate": 0.03, "beta1": 0.5, "beta2": 0.99},
+    )
+    # (slider, step): the learning rate down, beta1 down, back and on, beta2 up and back
+    walk = [(0, -1)] * 3 + [(1, -1), (1, 1), (1, 1), (2, 1), (2, -1), (2, -1), (2, 1), (0, 1)]
+    waited = []
+
+    async def reader():
+        box = figure.live()  # in the kernel's loop, which draws ahead
+        sliders = box.children[:3]
+        await asyncio.sleep(0.4)
+        for slider, step in walk:
+            where = [s.index for s in sliders]
+            where[slider] += step
+            image = at(box, where)
+            waited.append("optlib-pending" in image._dom_classes)
+            sliders[slider].index = where[slider]
+            assert shown(box) is image or waited[-1]
+            await asyncio.sleep(0.4)
+
+    asyncio.run(reader())
+    assert waited == [False] * len(walk)
 
 
 def at(box, where):
