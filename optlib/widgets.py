@@ -433,8 +433,9 @@ def _static_names(static, sliders: dict, most: int | None = None) -> list[str]:
 _LOG_STEP = 0.01  # a log-scaled slider's step, in the exponent: 100 positions per factor of 10
 _KEPT = 32  # runs and live frames a figure keeps: the last settings shown and their neighbours
 # Frames a live figure keeps in the page, per slider (plus 2): those of the settings one step
-# away and a few more. Each frame holds Stacks, whose links all act on each move of their
-# slider, so the page keeps few (a frame sent again from the kernel's store is not redrawn).
+# away, the one two steps along the last move, and the one shown. Each frame holds Stacks,
+# whose links all act on each move of their slider, so the page keeps few (a frame sent again
+# from the kernel's store is not redrawn).
 _IN_PAGE = 2
 
 
@@ -587,6 +588,24 @@ class _Faces:
                 around += settings
         return around
 
+    def _lookahead(self) -> list[dict]:
+        """What the draw-ahead draws, in this order: the neighbours (:meth:`_neighbours`) and,
+        right after the first, the setting two steps along the last move. A reader who presses
+        the same key again and again then finds each frame drawn during the pause before the
+        last press, not only in the pause since: in chapter 6 (a re-run of 1000 steps per
+        frame) a move at the benchmark's pace sometimes beat a frame drawn in one pause."""
+        around = self._neighbours()
+        if self._heading is None or not around:
+            return around
+        name, moved_up = self._heading
+        first = around[0]
+        if first[name] == self.values[name] or (first[name] > self.values[name]) != moved_up:
+            return around  # the slider is at its end that way
+        further = [
+            v for v in _steps(self._positions[name], first[name]) if (v > first[name]) == moved_up
+        ]
+        return [first, *(first | {name: v} for v in further), *around[1:]]
+
     def _prepare(self, setting: dict):
         """A generator that does the slow part of drawing ``setting`` in parts (see
         :meth:`_ahead`), so that :meth:`_render` then finds it done. Nothing by default."""
@@ -598,10 +617,11 @@ class _Faces:
 
     def _ahead(self, tree=None):
         """A generator of the draw-ahead's parts: the frames of the neighbouring settings,
-        those along the slider just moved first, each drawn and encoded in turn, and sent to
+        those along the slider just moved first, two steps that way (:meth:`_lookahead`),
+        each drawn and encoded in turn, and sent to
         the page's ``tree`` (a :class:`~optlib._frame_tree.FrameTree`) when there is one; then
         the current setting again, so that the figure shows what the sliders say."""
-        neighbours = self._neighbours()
+        neighbours = self._lookahead()
         wheres = [None if tree is None else self._where(s) for s in neighbours]  # in the page
         if tree is not None:
             tree.show_pending(tree.where())

@@ -295,6 +295,24 @@ def a_move_then_a_pause(figure, name, value) -> bytes:
     return asyncio.run(move())
 
 
+def test_the_draw_ahead_goes_two_steps_along_the_last_move(explorer):
+    rates = explorer._positions["learning_rate"]
+    i = rates.index(0.05)
+    assert explorer._lookahead() == explorer._neighbours()  # no move yet: no way to follow
+    a_move_then_a_pause(explorer, "learning_rate", rates[i + 1])  # one step up
+    ahead = explorer._lookahead()
+    assert [s["learning_rate"] for s in ahead[:2]] == [rates[i + 2], rates[i + 3]]
+    assert all(s["momentum"] == 0.0 for s in ahead[:2])
+    assert ahead[2:] == explorer._neighbours()[1:]  # then the other neighbours, as before
+    assert all(_setting_key(s) in explorer._frames for s in ahead)  # all drawn in the pause
+    explorer._move("learning_rate", rates[i])  # back down: the way turns with the reader
+    assert [s["learning_rate"] for s in explorer._lookahead()[:2]] == rates[i - 1 : i - 3 : -1]
+    explorer._move("learning_rate", rates[-2])  # one step below the top: nothing two steps up
+    assert explorer._lookahead() == explorer._neighbours()
+    explorer._move("momentum", 0.9)  # to the top: nothing one step up, nor two
+    assert explorer._lookahead() == explorer._neighbours()
+
+
 def test_the_next_move_finds_its_frame_drawn_ahead(explorer):
     from optlib.widgets import _live_png
 
