@@ -112,7 +112,7 @@ $(MIN_VENV)/.installed-stamp: pyproject.toml
 	test -x $(MIN_VENV)/bin/python || $(PYTHON) -m venv $(MIN_VENV)
 	test -x $(UV) || $(MAKE) install
 	$(UV) pip install --quiet --python $(MIN_VENV)/bin/python $(MIN_PINS) \
-		"ipywidgets>=8.0,<9" "tqdm>=4.60,<5" \
+		"ipywidgets>=8.0,<9" "anywidget==0.9.*" "tqdm>=4.60,<5" \
 		"pytest>=8,<10" "pytest-xdist>=3.5,<4" "hypothesis>=6.0" "pyyaml>=6"
 	$(UV) pip install --quiet --python $(MIN_VENV)/bin/python --no-deps -e .
 	$(MIN_VENV)/bin/python -m pip check

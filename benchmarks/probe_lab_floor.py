@@ -1,24 +1,21 @@
-"""The browser's own share of a live slider's move: a frame switch that never leaves the page.
+"""The page's own share of a live slider's move: two ways to switch frames held in the page.
 
-bench_lab_sliders.py times a move from key press to new image, through the server and the
-kernel and back. This probe sets beside it the floor of any design: the same 16 frames held
-in the page, in an ``ipywidgets.Stack`` of images whose shown child a ``jslink`` ties to the
-slider, so that a key press switches the frame in the browser alone, with no message to the
-kernel. Both figures are in one notebook, in one JupyterLab, and are timed by the same
-script in the page (tests/lab_session.py's move), alternating in blocks of moves at the
-benchmark's pace. With ``--after``, the two probe cells are appended to a copy of a chapter:
-a page as long as the reader's.
+The live figure (optlib/_frame_canvas.py) holds the frames the kernel drew ahead as bitmaps
+decoded ahead and draws one on a canvas when a slider's link changes its index. Beside it,
+the design it replaced: the same 16 frames as image widgets in an ``ipywidgets.Stack``, whose
+shown child a ``jslink`` ties to the slider. Both figures are in one notebook, in one
+JupyterLab, timed in alternating blocks of moves at the benchmark's pace: the canvas until
+the second animation frame after its draw (tests/lab_session.py's move), the Stack until its
+new image element is decoded (IMAGE_MOVE_JS below). With ``--after``, the probe's cells are
+appended to a copy of a chapter: a page as long as the reader's.
 
-What it showed on 2026-11-30 (2 cores, --rounds 6 --after 06_adam.ipynb, 72 moves a side,
-two runs): through the kernel, median 36.5 and 29.6 ms, 95th percentile 93.2 and 58.6, worst
-118.2 and 95.9 (2 and 0 moves over 100 ms); in the page, median 22.3 and 19.8, 95th
-percentile 36.1 and 32.5, worst 69.7 and 59.9. The slow tail of a live move is the round
-trip through the server and the kernel, not the page.
-
-That led to optlib/_frame_tree.py: since then the live figure switches the frames it drew
-ahead in the page too, through nested Stacks and their links, so this probe now compares the
-live figure's tree with one flat Stack of every frame: what the tree's links and its traffic
-with the kernel add.
+What it showed on 2026-11-30 (2 cores, --rounds 4 --after 06_adam.ipynb, 48 moves a side):
+canvas median 20.2 ms, 90th percentile 38.5, worst 62.0; Stack median 26.2, 90th percentile
+46.5, worst 104.3. The canvas's time includes up to one animation frame more (it is timed
+to the frame after the one that paints); to its first animation frame, in an earlier ad hoc
+run of 72 moves a side, it took median 5.0 ms and worst 28.4 against the Stack's 33.2 and
+92.1. A Stack makes a new image element on each switch, which loads its PNG through a blob
+URL and decodes it; the canvas draws a bitmap decoded when the frame arrived.
 
 Run:     .venv/bin/python benchmarks/probe_lab_floor.py [--rounds N] [--after chapter.ipynb]
 Prints:  one line per block of moves, then both pools; writes nothing.
@@ -41,8 +38,8 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 MOVES = 12  # per block: six one way, six back
 
-# The live figure (optlib's live face, one stepping slider) and the same frames switched in
-# the page. The frames are drawn with the live face's own encoder, so both send equal images.
+# The live figure (optlib's live face, one stepping slider) and the same frames in a Stack.
+# The frames are drawn with the live face's own encoder, so both hold equal images.
 LIVE = """\
 import numpy as np
 from optlib import Momentum, Quadratic
@@ -88,12 +85,47 @@ def probe_notebook(after: str | None) -> dict:
     return notebook
 
 
-def block(lab, page, cell: int) -> list[float]:
+# One key press on the Stack's slider, and the milliseconds until another image element is
+# shown and decoded (-1 if none within 10 s): how a Stack of images was timed until
+# 2026-11-30.
+IMAGE_MOVE_JS = """async ([cell, key]) => {
+  const now = () => performance.timeOrigin + performance.now();
+  const box = window.jupyterapp.shell.currentWidget.content.widgets[cell].node;
+  const handle = box.querySelector('.noUi-handle');
+  const shown = () => [...box.querySelectorAll('.widget-image')].find((i) => i.offsetParent);
+  if (document.activeElement !== handle) {
+    handle.focus();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  const before = shown();
+  const pressed = now();
+  const decoded = new Promise((resolve) => {
+    const timer = setTimeout(() => { observer.disconnect(); resolve(null); }, 10000);
+    const observer = new MutationObserver(() => {
+      const image = shown();
+      if (!image || image === before) return;
+      observer.disconnect();
+      clearTimeout(timer);
+      image.decode().then(() => resolve(now()), () => resolve(null));
+    });
+    observer.observe(box, {childList: true, subtree: true});
+  });
+  handle.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}));
+  const at = await decoded;
+  return at === null ? -1 : at - pressed;
+}"""
+
+
+def block(lab, page, cell: int, stack: bool) -> list[float]:
     """MOVES moves of the cell's slider, six left and six right, at the benchmark's pace."""
     lab.show(page, cell)
     times = []
     for i in range(MOVES):
-        ms = lab.move(page, cell, 0, "ArrowLeft" if i < MOVES // 2 else "ArrowRight")["ms"]
+        key = "ArrowLeft" if i < MOVES // 2 else "ArrowRight"
+        if stack:
+            ms = page.evaluate(IMAGE_MOVE_JS, [cell, key])
+        else:
+            ms = lab.move(page, cell, 0, key)["ms"]
         if ms < 0:
             raise RuntimeError(f"cell {cell}: the image did not change within 10 s")
         times.append(ms)
@@ -115,11 +147,16 @@ def main() -> int:
         lab.open(page, "probe.ipynb")
         lab.run_all(page)
         live = page.evaluate("window.jupyterapp.shell.currentWidget.content.widgets.length") - 2
-        cells = {"through the kernel": live, "in the page": live + 1}
+        cells = {"canvas": live, "Stack": live + 1}
         for name, cell in cells.items():  # each figure's first move, apart from the others
-            lab.show(page, cell)
-            print(f"{name}, first move: {lab.move(page, cell, 0, 'ArrowRight')['ms']:.1f} ms")
-        alternate(args.rounds, [""], list(cells), lambda _, name: block(lab, page, cells[name]))
+            first = block(lab, page, cell, name == "Stack")[0]
+            print(f"{name}, first move: {first:.1f} ms")
+        alternate(
+            args.rounds,
+            [""],
+            list(cells),
+            lambda _, name: block(lab, page, cells[name], name == "Stack"),
+        )
         browser.close()
     return 0
 

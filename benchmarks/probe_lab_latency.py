@@ -1,17 +1,19 @@
 """Where a live slider's move spends its time in JupyterLab: browser, kernel, or in between.
 
-bench_lab_sliders.py times a move from key press to new image. This probe splits that time
-in four, from wall-clock stamps taken in the page and in the kernel (one machine, one clock):
+bench_lab_sliders.py times a move from key press to new frame on the screen. This probe
+splits that time in four, from wall-clock stamps taken in the page and in the kernel (one
+machine, one clock):
 
 - to kernel: from the key press until the kernel starts the move (browser, server, kernel's
   event loop);
 - kernel: the move itself (a kept frame, or a frame drawn now), with whether it was kept;
-- back: from the kernel's reply until the page sets the image's new source (server, browser);
-- decode: until the new image is decoded in the page.
+- back: from the kernel's reply until the page draws the frame (server, browser; negative
+  when the page drew a frame it held, without waiting for the kernel);
+- paint: until the page has painted it.
 
 It runs each chapter's cells, then patches the kernel's ``_Faces._move`` (in the kernel only,
 to stamp it) and moves every slider at the benchmark's pace. It also notes the moves during
-which the kernel's draw-ahead had started before the image was shown.
+which the kernel's draw-ahead had started before the frame was shown.
 
 Run:     .venv/bin/python benchmarks/probe_lab_latency.py 06_adam.ipynb [more.ipynb ...]
 Prints:  one line per move and a summary per chapter; writes nothing.
@@ -73,20 +75,20 @@ def chapter(lab, browser, notebook: str) -> list[dict]:
         page.close()
     rows = []
     for move in moves:
-        starts = [k for k in stamps["moves"] if move["pressed"] <= k[0] <= move["decoded"]]
+        starts = [k for k in stamps["moves"] if move["pressed"] <= k[0] <= move["painted"]]
         if not starts:
             continue
         start, end, kept = starts[0]
         rows.append(
             dict(
                 slider=move["slider"],
-                total=move["decoded"] - move["pressed"],
+                total=move["painted"] - move["pressed"],
                 to_kernel=start - move["pressed"],
                 kernel=end - start,
                 kept=kept,
-                back=move["sourced"] - end,
-                decode=move["decoded"] - move["sourced"],
-                ahead_overlapped=any(end < a < move["decoded"] for a in stamps["ahead"]),
+                back=move["drawn"] - end,
+                paint=move["painted"] - move["drawn"],
+                ahead_overlapped=any(end < a < move["painted"] for a in stamps["ahead"]),
             )
         )
     return rows
@@ -109,14 +111,14 @@ def main(argv: list[str]) -> int:
                     f"{notebook[:2]} cell {r['slider'][0]:3} slider {r['slider'][1]}: "
                     f"total {r['total']:6.1f} ms = to kernel {r['to_kernel']:5.1f}"
                     f" + kernel {r['kernel']:5.1f} ({'kept' if r['kept'] else 'drawn'})"
-                    f" + back {r['back']:5.1f} + decode {r['decode']:5.1f}"
+                    f" + back {r['back']:5.1f} + paint {r['paint']:5.1f}"
                     + ("  [draw-ahead overlapped]" if r["ahead_overlapped"] else "")
                     + ("  [first move]" if first else "")
                 )
                 if not first:
                     later.append(r)
             if later:
-                parts = {k: [r[k] for r in later] for k in ("total", "kernel", "back", "decode")}
+                parts = {k: [r[k] for r in later] for k in ("total", "kernel", "back", "paint")}
                 print(
                     f"{notebook}: {len(later)} moves after the first, on {len(sliders)} sliders,"
                     f" {sum(r['kept'] for r in later)} kept; median/worst ms: "

@@ -433,9 +433,9 @@ def _static_names(static, sliders: dict, most: int | None = None) -> list[str]:
 _LOG_STEP = 0.01  # a log-scaled slider's step, in the exponent: 100 positions per factor of 10
 _KEPT = 32  # runs and live frames a figure keeps: the last settings shown and their neighbours
 # Frames a live figure keeps in the page, per slider (plus 2): those of the settings one step
-# away, the one two steps along the last move, and the one shown. Each frame holds Stacks,
-# whose links all act on each move of their slider, so the page keeps few (a frame sent again
-# from the kernel's store is not redrawn).
+# away, the one two steps along the last move, and the one shown. The page holds each as a
+# decoded bitmap (640 KB for a 648 x 245 frame), so it keeps few; a frame sent again from the
+# kernel's store is not redrawn.
 _IN_PAGE = 2
 
 
@@ -494,13 +494,14 @@ class _Faces:
 
     The live face is quick to answer a move: while the reader looks at one setting, the
     kernel draws the settings one slider step away (:meth:`_draw_ahead`) and sends their
-    frames to the page, which switches to one of them by itself when the next key press or
-    small drag lands on it (:mod:`optlib._frame_tree`). The canvas may show a neighbour for a
-    moment; :meth:`png` and the end of that work bring it back.
+    frames to the page, which draws one of them by itself when the next key press or small
+    drag lands on it (:mod:`optlib._frame_canvas`). The matplotlib canvas may show a neighbour
+    for a moment; :meth:`png` and the end of that work bring it back.
     """
 
     sliders: dict
     values: dict
+    alt: str | None = None  # what the figure shows, for a screen reader
     continuous: tuple = ()  # sliders that move continuously in the live face (see live)
 
     def _faces_init(self) -> None:
@@ -615,19 +616,19 @@ class _Faces:
         """A setting as the live sliders' indices (the nearest position of each)."""
         return tuple(_nearest(p, setting[n]) for n, p in self._positions.items())
 
-    def _ahead(self, tree=None):
+    def _ahead(self, page=None):
         """A generator of the draw-ahead's parts: the frames of the neighbouring settings,
         those along the slider just moved first, two steps that way (:meth:`_lookahead`),
-        each drawn and encoded in turn, and sent to
-        the page's ``tree`` (a :class:`~optlib._frame_tree.FrameTree`) when there is one; then
-        the current setting again, so that the figure shows what the sliders say."""
+        each drawn and encoded in turn, and sent to ``page`` (the page's frames, a
+        :class:`~optlib._frame_canvas.FrameCanvas`) when there is one; then the current
+        setting again, so that the figure shows what the sliders say."""
         neighbours = self._lookahead()
-        wheres = [None if tree is None else self._where(s) for s in neighbours]  # in the page
-        if tree is not None:
-            tree.show_pending(tree.where())
+        wheres = [None if page is None else self._where(s) for s in neighbours]  # in the page
+        if page is not None:
+            page.show_first(page.where())
             # the frames one step away that the page holds stay there: the new ones sent
             # below push out others (they once pushed out these, and the next move waited)
-            tree.keep([tree.where(), *wheres])
+            page.keep([page.where(), *wheres])
             yield
         for setting, where in zip(neighbours, wheres, strict=True):
             key = _setting_key(setting)
@@ -638,16 +639,16 @@ class _Faces:
                 self._show(setting)  # again: a cell run meanwhile may have drawn another setting
                 self._frames[key] = _live_png(self.canvas)
                 _keep_recent(self._frames)
-            elif tree is None or tree.frame(where) is not None:
+            elif page is None or page.frame(where) is not None:
                 continue
-            if tree is not None:
-                tree.put(where, self._frames[key])
+            if page is not None:
+                page.put(where, self._frames[key])
             yield
         self._show(self.values)
 
-    def _draw_ahead(self, tree=None) -> None:
+    def _draw_ahead(self, page=None) -> None:
         """Draw the frames of the neighbouring settings while the reader looks at this one
-        (:meth:`_ahead`, which sends them to ``tree``), in parts with pauses between them,
+        (:meth:`_ahead`, which sends them to ``page``), in parts with pauses between them,
         until the reader moves again: the next move's message waits for one part at most,
         and its frame is usually in the page already."""
         try:
@@ -655,7 +656,7 @@ class _Faces:
         except RuntimeError:  # not inside a kernel's loop (a script): nothing to overlap with
             return
         self._move_count += 1
-        move, parts = self._move_count, self._ahead(tree)
+        move, parts = self._move_count, self._ahead(page)
 
         def next_part():
             if move != self._move_count:  # a newer move has its own draw-ahead
@@ -685,18 +686,18 @@ class _Faces:
     def live(self):
         """The ipywidgets face: one slider per name above the figure.
 
-        The figure is a :class:`~optlib._frame_tree.FrameTree`: the frames the kernel has sent
-        stay in the page, and a move to one of them switches it in the browser. A move the
+        The figure is a :class:`~optlib._frame_canvas.FrameCanvas`: the frames the kernel has
+        sent stay in the page, and a move to one of them draws it there. A move the
         kernel did not foresee reaches it as before: it draws that frame and sends it. Either
         way the kernel hears of the move and draws the next one's neighbours ahead."""
         import ipywidgets as w  # lazily: the library and the book work without a widget front-end
 
-        from optlib._frame_tree import FrameTree
+        from optlib._frame_canvas import FrameCanvas
 
         for name, positions in self._positions.items():  # a cell may have set a value between
             self.values[name] = positions[_nearest(positions, self.values[name])]
         controls = [self._slider(w, name) for name in self.sliders]
-        tree = FrameTree(w, controls, _IN_PAGE * len(controls) + 2, self._frame())
+        page = FrameCanvas(controls, _IN_PAGE * len(controls) + 2, self._frame(), self.alt or "")
         for name, slider in zip(self.sliders, controls, strict=True):
 
             def on_change(change, name=name):
@@ -705,13 +706,13 @@ class _Faces:
                 self.values.update(
                     (n, s.value) for n, s in zip(self.sliders, controls, strict=True)
                 )
-                where = tree.where()  # the frame the page shows now, or waits for
-                tree.put(where, None if tree.frame(where) else self._frame())  # sent at once
-                self._draw_ahead(tree)
+                where = page.where()  # the frame the page shows now, or waits for
+                page.put(where, None if page.frame(where) else self._frame())  # sent at once
+                self._draw_ahead(page)
 
             slider.observe(on_change, names="value")
-        self._draw_ahead(tree)  # so that the reader's first move finds its frame too
-        return w.VBox([*controls, tree.root])
+        self._draw_ahead(page)  # so that the reader's first move finds its frame too
+        return w.VBox([*controls, page])
 
     # Notes for the book's authors. The object carries both faces in one output: the
     # ipywidgets view (application/vnd.jupyter.widget-view+json), which Jupyter picks when a

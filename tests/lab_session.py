@@ -45,19 +45,19 @@ SCROLL_JS = """async ([cell]) => {
   const notebook = window.jupyterapp.shell.currentWidget.content;
   await notebook.scrollToItem(cell, 'center');
   const node = notebook.widgets[cell].node;
-  for (let i = 0; i < 100 && !node.querySelector('.widget-image'); i++)
+  for (let i = 0; i < 100 && !node.querySelector('canvas.optlib-frame[data-frame]'); i++)
     await new Promise((r) => setTimeout(r, 50));
   return node.querySelectorAll('.noUi-handle').length;
 }"""
 
-# One key press on a slider handle, and the milliseconds until the figure shows a new image,
-# decoded (-1 when none comes within 10 s): another image element (a frame switched in the
-# page: optlib/_frame_tree.py), or a new source in the same one. The placeholder a live figure
-# shows while the kernel draws a frame it did not have (class optlib-pending) is not a new
-# image: it shows the last frame.
-# Resolves with the new image's bytes too, as base64, so that the caller can check that it
-# changed, and with wall-clock stamps (epoch ms) of the press, of the new image and of its
-# decoding, to set beside the kernel's.
+# One key press on a slider handle, and the milliseconds until the figure shows the new frame
+# (-1 when none comes within 10 s): the live figure's canvas (optlib/_frame_canvas.py) names
+# the setting it drew in its data-frame attribute, and the new frame is on the screen once
+# the page has produced the frame after the draw: the second animation frame after it.
+# While the page holds no frame for the new setting, the canvas keeps the last one and has the
+# class optlib-pending: the move then waits for the kernel, and ``waited`` is true.
+# Resolves with the canvas's pixels too, as a base64 PNG, so that the caller can check that
+# they changed, and with wall-clock stamps (epoch ms) of the press, the draw and the paint.
 # A reader tabs or clicks to a slider before pressing a key on it, and so does this script:
 # when the handle is not focused yet, it is focused and given FOCUS_MS before the press. On
 # focus, JupyterLab makes the slider's cell the active one and restyles the notebook (up to
@@ -68,45 +68,32 @@ MOVE_JS = """async ([cell, slider, key]) => {
   const now = () => performance.timeOrigin + performance.now();
   const box = window.jupyterapp.shell.currentWidget.content.widgets[cell].node;
   const handle = box.querySelectorAll('.noUi-handle')[slider];
-  const shown = () => [...box.querySelectorAll('.widget-image:not(.optlib-pending)')].find(
-    (i) => i.offsetParent);
+  const canvas = box.querySelector('canvas.optlib-frame');
   if (document.activeElement !== handle) {
     handle.focus();
     await new Promise((resolve) => setTimeout(resolve, FOCUS_MS));
   }
-  const before = shown(), source = before.src;
+  const before = canvas.dataset.frame;
   const pressed = now();
-  let sourced = null, image = null, waited = false, done = false;
-  const pending = (i) => i.classList.contains('optlib-pending');
-  const changed = new Promise((resolve) => {
+  let drawn = null, waited = false;
+  const painted = new Promise((resolve) => {
     const timer = setTimeout(() => { observer.disconnect(); resolve(null); }, 10000);
     const observer = new MutationObserver(() => {
-      // the placeholder shown: the page had no frame for the setting, the kernel sends it
-      if ([...box.querySelectorAll('.optlib-pending')].some((i) => i.offsetParent)) waited = true;
-      const candidate = shown();
-      if (!candidate || (candidate === before && candidate.src === source)) return;
-      const at = now();
-      // The placeholder's element comes a moment before its class: judge it once decoded.
-      candidate.decode().then(() => {
-        if (pending(candidate)) waited = true;
-        if (done || pending(candidate) || candidate !== shown()) return;
-        done = true;
-        image = candidate;
-        sourced = at;
-        observer.disconnect();
-        clearTimeout(timer);
-        resolve(now());
-      }, () => {});
+      if (canvas.classList.contains('optlib-pending')) waited = true;
+      if (canvas.dataset.frame === before) return;
+      drawn = now();
+      observer.disconnect();
+      clearTimeout(timer);
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(now())));
     });
-    observer.observe(box, {attributes: true, childList: true, subtree: true});
+    observer.observe(canvas, {attributes: true, attributeFilter: ['class', 'data-frame']});
   });
   handle.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true}));
-  const decoded = await changed;
-  if (decoded === null) return {ms: -1, png: null};
-  const bytes = new Uint8Array(await (await fetch(image.src)).arrayBuffer());
-  let text = '';
-  for (const b of bytes) text += String.fromCharCode(b);
-  return {ms: decoded - pressed, png: btoa(text), pressed, sourced, decoded, waited};
+  const shown = await painted;
+  if (shown === null) return {ms: -1, png: null};
+  const png = canvas.toDataURL('image/png').split(',')[1];
+  return {ms: shown - pressed, png, frame: canvas.dataset.frame, pressed, drawn, painted: shown,
+          waited};
 }""".replace("FOCUS_MS", str(FOCUS_MS))
 # Run code in the notebook's kernel, quietly; resolves with "" or the error it raised.
 EXECUTE_JS = """async (code) => {
@@ -263,9 +250,11 @@ class Lab:
 
     @staticmethod
     def move(page, cell: int, slider: int, key: str) -> dict:
-        """Press ``key`` (ArrowRight, ArrowLeft) on a slider of the figure in ``cell``, shown
-        first: ``ms`` until the new image is decoded (-1 if none came), ``png``, the new
-        image as base64, and the stamps ``pressed``, ``sourced`` and ``decoded``."""
+        """Press ``key`` (ArrowRight, ArrowLeft, PageDown...) on a slider of the figure in
+        ``cell``, shown first: ``ms`` until the new frame is on the screen (-1 if none came),
+        ``png``, the canvas as a base64 PNG, ``frame``, the setting drawn (slider indices),
+        ``waited``, whether the page waited for the kernel's frame, and the stamps
+        ``pressed``, ``drawn`` and ``painted``."""
         return page.evaluate(MOVE_JS, [cell, slider, key])
 
     @staticmethod

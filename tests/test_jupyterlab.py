@@ -8,6 +8,7 @@ Chromium drives it as a reader would: Run All Cells, then arrow keys on a slider
 from __future__ import annotations
 
 import base64
+import itertools
 import re
 import shutil
 
@@ -77,7 +78,13 @@ def test_moving_the_slider_changes_the_figure(chapter):
     lab, page, _ = chapter
     (cell,) = lab.live_cells(page)  # one figure
     assert lab.show(page, cell) == 1  # with one slider: the learning rate
-    images, waited = set(), []
+    name = page.evaluate(
+        "([cell]) => window.jupyterapp.shell.currentWidget.content.widgets[cell].node"
+        ".querySelector('canvas.optlib-frame').getAttribute('aria-label')",
+        [cell],
+    )
+    assert name.startswith("Gradient descent on the quadratic bowl")  # the figure's alt text
+    images, waited, frames = set(), [], []
     # From 0.15: one position down, one more, five at once (Page Down), one more. A reader's
     # look of 3 s before each lets the kernel draw the settings one step away and send them.
     for key in ("ArrowLeft", "ArrowLeft", "PageDown", "ArrowLeft"):
@@ -88,8 +95,10 @@ def test_moving_the_slider_changes_the_figure(chapter):
         assert png.startswith(b"\x89PNG")
         images.add(png)
         waited.append(moved["waited"])
+        frames.append(int(moved["frame"]))  # the setting drawn: the slider's index
     assert len(images) == 4  # every setting drew its own figure
-    # a step the kernel drew ahead is switched in the page; five steps wait for the kernel
+    assert [a - b for a, b in itertools.pairwise(frames)] == [1, 5, 1]
+    # a step the kernel drew ahead is drawn by the page; five steps wait for the kernel
     assert waited == [False, False, True, False]
     assert "Traceback" not in lab.server_log()
 
