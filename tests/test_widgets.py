@@ -227,7 +227,10 @@ def test_log_positions_are_100_per_decade_and_hold_the_grid():
     decades=st.floats(1.0, 4.0),
     inner=st.lists(st.floats(0.0, 1.0), max_size=6),
 )
-def test_log_positions_step_at_most_a_factor_of_ten_to_the_one_hundredth(low, decades, inner):
+def test_log_positions_step_at_most_two_positions(low, decades, inner):
+    """A position gives way only to a grid value within half a step of it, so between two
+    neighbours at most two positions gave way, one to each: a step is at most 2/100 of a
+    factor of 10 (two grid values a step and a half apart make such a gap)."""
     from optlib.widgets import _log_positions
 
     high = low * 10**decades
@@ -235,7 +238,7 @@ def test_log_positions_step_at_most_a_factor_of_ten_to_the_one_hundredth(low, de
     rates = _log_positions(grid)
     assert set(grid) <= set(rates) and rates == sorted(set(rates))
     gaps = np.diff(np.log10(rates))
-    assert gaps.max() <= 0.015 + 1e-3  # a position gives way only to a grid value near it
+    assert gaps.max() <= 0.02 + 1e-3  # 1e-3: the positions' rounding to 4 digits
     assert len(rates) <= 100 * decades + 1 + len(grid)
 
 
