@@ -70,7 +70,7 @@ export default {
       frames.delete(name);
     };
 
-    model.on("msg:custom", async (message, buffers) => {
+    const receive = async (message, buffers) => {
       if (message.drop !== undefined) return drop(message.drop);
       const name = message.put, token = {};
       coming.set(name, token);
@@ -80,8 +80,10 @@ export default {
       frames.get(name)?.close();
       frames.set(name, bitmap);
       if (name === setting()) show();
-    });
-    for (let k = 0; k < model.get("levels"); k++) model.on("change:i" + k, show);
+    };
+    const indices = Array.from({length: model.get("levels")}, (_, k) => "change:i" + k);
+    model.on("msg:custom", receive);
+    indices.forEach((event) => model.on(event, show));
     // The kernel's latest frame, until the page holds the sliders' own.
     decode(model.get("value")).then((bitmap) => {
       if (painted) return bitmap.close();
@@ -89,7 +91,9 @@ export default {
       show();
     });
     model.send({ready: true});  // a view rendered late asks for the frames sent before it
-    return () => {
+    return () => {  // the view is removed: its listeners and bitmaps go with it
+      model.off("msg:custom", receive);
+      indices.forEach((event) => model.off(event, show));
       frames.forEach((bitmap) => bitmap.close());
       frames.clear();
     };
