@@ -230,7 +230,7 @@ def test_log_positions_are_100_per_decade_and_hold_the_grid():
 def test_log_positions_step_at_most_two_positions(low, decades, inner):
     """A position gives way only to a grid value within half a step of it, so between two
     neighbours at most two positions gave way, one to each: a step is at most 2/100 of a
-    factor of 10 (two grid values a step and a half apart make such a gap)."""
+    factor of 10 (two grid values 1.5 to 2 steps apart can make such a gap)."""
     from optlib.widgets import _log_positions
 
     high = low * 10**decades
