@@ -166,8 +166,9 @@ class FrameCanvas(anywidget.AnyWidget):
             self.send({"put": _name(where)}, buffers=[held])
         self._frames[where] = held
         while len(self._frames) > self._kept:
-            self.send({"drop": _name(next(iter(self._frames)))})
-            del self._frames[next(iter(self._frames))]
+            oldest = next(iter(self._frames))
+            self.send({"drop": _name(oldest)})
+            del self._frames[oldest]
 
     def keep(self, wheres) -> None:
         """Make the frames at ``wheres`` (slider indices), those the page holds, the most
