@@ -6,13 +6,15 @@ machine, one clock):
 
 - to kernel: from the key press until the kernel starts the move (browser, server, kernel's
   event loop);
-- kernel: the move itself (a kept frame, or a frame drawn now), with whether it was kept;
+- kernel: the move itself, until its frame is sent to the page or found there ("kept": the
+  page held it and drew it without the kernel);
 - back: from the kernel's reply until the page draws the frame (server, browser; negative
   when the page drew a frame it held, without waiting for the kernel);
 - paint: until the page has painted it.
 
-It runs each chapter's cells, then patches the kernel's ``_Faces._move`` (in the kernel only,
-to stamp it) and moves every slider at the benchmark's pace. It also notes the moves during
+It runs each chapter's cells, then patches the kernel's ``_Faces._move``, ``_Faces._ahead``
+and ``FrameCanvas.put`` (in the kernel only, to stamp them) and moves every slider at the
+benchmark's pace. It also notes the moves during
 which the kernel's draw-ahead had started before the frame was shown.
 
 Run:     .venv/bin/python benchmarks/probe_lab_latency.py 06_adam.ipynb [more.ipynb ...]
@@ -36,21 +38,24 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 # Run in the kernel after the chapter: stamp each move and each draw-ahead's start.
 STAMP = """
-import time as _time, optlib.widgets as _widgets
+import time as _time, optlib.widgets as _widgets, optlib._frame_canvas as _canvas
 _STAMPS = {"moves": [], "ahead": []}
-def _stamped(move, ahead):
+_STARTS = []
+def _stamped(move, put, ahead):
     def _move(self, name, value):
-        start = _time.time() * 1000
-        kept = _widgets._setting_key(self.values | {name: value}) in self._frames
-        frame = move(self, name, value)
-        _STAMPS["moves"].append((start, _time.time() * 1000, kept))
-        return frame
-    def _ahead(self):
+        _STARTS.append(_time.time() * 1000)
+        return move(self, name, value)
+    def _put(self, where, png):
+        done = put(self, where, png)
+        if _STARTS:  # the move's own put, right after _move: the page held it (png None)
+            _STAMPS["moves"].append((_STARTS.pop(), _time.time() * 1000, png is None))
+        return done
+    def _ahead(self, page=None):
         _STAMPS["ahead"].append(_time.time() * 1000)
-        yield from ahead(self)
-    return _move, _ahead
-_widgets._Faces._move, _widgets._Faces._ahead = _stamped(
-    _widgets._Faces._move, _widgets._Faces._ahead)
+        yield from ahead(self, page)
+    return _move, _put, _ahead
+_widgets._Faces._move, _canvas.FrameCanvas.put, _widgets._Faces._ahead = _stamped(
+    _widgets._Faces._move, _canvas.FrameCanvas.put, _widgets._Faces._ahead)
 """
 
 

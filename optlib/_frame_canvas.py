@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import anywidget
+import ipywidgets
 import traitlets
 
 PENDING_CLASS = "optlib-pending"
@@ -84,7 +85,7 @@ export default {
     const indices = Array.from({length: model.get("levels")}, (_, k) => "change:i" + k);
     model.on("msg:custom", receive);
     indices.forEach((event) => model.on(event, show));
-    // The kernel's latest frame, until the page holds the sliders' own.
+    // The first frame, until the page holds the sliders' own.
     decode(model.get("value")).then((bitmap) => {
       if (painted) return bitmap.close();
       paint(bitmap, "");
@@ -114,7 +115,9 @@ class FrameCanvas(anywidget.AnyWidget):
 
     _esm = _ESM
     levels = traitlets.Int().tag(sync=True)
-    value = traitlets.Bytes().tag(sync=True)  # the frame a view shows before it holds its own
+    # The first frame: a view shows it until the frames it asks for (ready) arrive, the
+    # current one among them.
+    value = traitlets.Bytes().tag(sync=True)
     alt = traitlets.Unicode().tag(sync=True)
     # The sliders' indices (MAX_SLIDERS of them), set by the page's links; the kernel sends no
     # echo of them.
@@ -129,8 +132,6 @@ class FrameCanvas(anywidget.AnyWidget):
     _links: Sequence = ()  # until __init__ links the sliders (a refused canvas has none)
 
     def __init__(self, sliders: Sequence, kept: int, first: bytes, alt: str = ""):
-        import ipywidgets as w
-
         if not 0 < len(sliders) <= MAX_SLIDERS:
             raise ValueError(f"a live figure takes 1 to {MAX_SLIDERS} sliders; got {len(sliders)}")
         self._sliders, self._kept = list(sliders), kept
@@ -142,7 +143,7 @@ class FrameCanvas(anywidget.AnyWidget):
             **{f"i{k}": s.index for k, s in enumerate(sliders)},
         )
         self._links = [
-            w.jsdlink((s, "index"), (self, f"i{k}")) for k, s in enumerate(self._sliders)
+            ipywidgets.jsdlink((s, "index"), (self, f"i{k}")) for k, s in enumerate(self._sliders)
         ]
         self.on_msg(self._on_view_message)
         self.put(self.where(), first)
@@ -177,12 +178,6 @@ class FrameCanvas(anywidget.AnyWidget):
             held = self._frames.pop(where, None)
             if held is not None:
                 self._frames[where] = held
-
-    def show_first(self, where: tuple[int, ...]) -> None:
-        """Let a view rendered from now on start with the frame at ``where``."""
-        held = self.frame(where)
-        if held is not None and held != self.value:
-            self.value = held
 
     def _on_view_message(self, _widget, content, _buffers) -> None:
         if content.get("ready"):  # a new view: it holds none of the frames sent before it

@@ -625,11 +625,9 @@ class _Faces:
         neighbours = self._lookahead()
         wheres = [None if page is None else self._where(s) for s in neighbours]  # in the page
         if page is not None:
-            page.show_first(page.where())
             # the frames one step away that the page holds stay there: the new ones sent
             # below push out others (they once pushed out these, and the next move waited)
             page.keep([page.where(), *wheres])
-            yield
         for setting, where in zip(neighbours, wheres, strict=True):
             key = _setting_key(setting)
             if key not in self._frames:

@@ -65,7 +65,7 @@ def test_the_first_frame_is_sent_at_the_sliders_indices(page):
     assert page.frames == {"2,0,4": png(2, 0, 4)} == held(canvas)
     assert canvas.where() == (2, 0, 4) and canvas.frame((2, 0, 4)) == png(2, 0, 4)
     assert canvas.frame((1, 0, 4)) is None  # no frame: the page keeps the last one, pending
-    assert canvas.value == png(2, 0, 4)  # what a view draws before it holds its own
+    assert canvas.value == png(2, 0, 4)  # what a view draws until its frames arrive
     assert (canvas.levels, canvas.i0, canvas.i1, canvas.i2) == (3, 2, 0, 4)
     assert canvas.alt == "a path"
     assert PENDING_CLASS in canvas._esm  # the class the page marks a wait with
@@ -115,19 +115,12 @@ def test_keep_spares_the_frames_named(page):
 def test_a_view_rendered_late_gets_every_frame_held(page):
     canvas = FrameCanvas(sliders(), kept=8, first=png(0, 0, 0))
     canvas.put((1, 2, 3), png(1, 2, 3))
+    canvas.put((0, 0, 0), None)  # the sliders moved back: the current setting
     late = Page()  # a second view, or the same after a reload: it holds nothing yet
     canvas.send = late.receive
     canvas._on_view_message(canvas, {"ready": True}, [])
     assert late.frames == held(canvas) == page.frames
-
-
-def test_show_first_sets_the_frame_a_new_view_starts_on():
-    canvas = FrameCanvas(sliders(), kept=8, first=png(0, 0, 0))
-    canvas.put((1, 1, 1), png(1, 1, 1))
-    canvas.show_first((1, 1, 1))
-    assert canvas.value == png(1, 1, 1)
-    canvas.show_first((2, 2, 2))  # no frame there: the last one stays
-    assert canvas.value == png(1, 1, 1)
+    assert late.frames["0,0,0"] == png(0, 0, 0)  # it draws the sliders' setting at once
 
 
 @pytest.mark.parametrize("count", [0, MAX_SLIDERS + 1])
